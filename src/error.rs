@@ -1,0 +1,54 @@
+//! The one error the UI sees: a stable `code` to switch on and a message for a person.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::config::ConfigError;
+use crate::model::Schedule;
+use crate::store::StoreError;
+use crate::validate::FieldError;
+
+/// An error as it crosses the IPC boundary.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IpcError {
+    /// `invalid_input`, `not_found`, `conflict`, `duplicate_run`, `illegal_transition`,
+    /// `run_in_progress`, `database_busy`, `database`, `migration`, `io`, `config`.
+    pub code: String,
+    /// What happened, in words a scientist understands.
+    pub message: String,
+    /// For `invalid_input`: which fields are wrong and why.
+    pub fields: Vec<FieldError>,
+    /// For `conflict`: the schedule as it is now.
+    pub current: Option<Box<Schedule>>,
+}
+
+impl From<StoreError> for IpcError {
+    fn from(error: StoreError) -> Self {
+        let message = error.to_string();
+        let code = error.code().to_owned();
+        let (fields, current) = match error {
+            StoreError::Invalid(invalid) => (invalid.0, None),
+            StoreError::Conflict { current } => (Vec::new(), Some(current)),
+            _ => (Vec::new(), None),
+        };
+        IpcError {
+            code,
+            message,
+            fields,
+            current,
+        }
+    }
+}
+
+impl From<ConfigError> for IpcError {
+    fn from(error: ConfigError) -> Self {
+        IpcError {
+            code: "config".to_owned(),
+            message: error.to_string(),
+            fields: Vec::new(),
+            current: None,
+        }
+    }
+}

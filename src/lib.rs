@@ -1,0 +1,14 @@
+//! Deckhand's core: runs Hamilton VENUS methods on a schedule, unattended.
+//!
+//! No Tauri, GTK or WebKit in here: the desktop shell (`src-tauri`) and the `deckhand` CLI are
+//! thin layers over this crate. See `ARCHITECTURE.md` for the map.
+
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod model;
+pub mod store;
+pub mod validate;
+
+pub use model::*;
+pub use store::{Store, StoreError};

@@ -1,0 +1,240 @@
+//! Who hears about runs, how, and the record of what was sent.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
+use ts_rs::TS;
+use uuid::Uuid;
+
+/// Something that happened that a person may want to hear about.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    TS,
+    Display,
+    EnumString,
+    EnumIter,
+    IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+#[ts(export)]
+pub enum EventKind {
+    RunStarted,
+    RunCompleted,
+    RunFailed,
+    RunAborted,
+    RunStuck,
+    RunOverrun,
+    RunMissed,
+    RunSkipped,
+    RecoveryRequired,
+    RecoveryResolved,
+    Test,
+}
+
+impl EventKind {
+    /// Whether this event asks a person to do something; contacts hear these by default.
+    pub fn needs_a_person(self) -> bool {
+        matches!(
+            self,
+            EventKind::RunFailed
+                | EventKind::RunAborted
+                | EventKind::RunStuck
+                | EventKind::RunOverrun
+                | EventKind::RunMissed
+                | EventKind::RunSkipped
+                | EventKind::RecoveryRequired
+                | EventKind::RecoveryResolved
+        )
+    }
+
+    /// The events a new contact hears unless told otherwise.
+    pub fn defaults() -> Vec<EventKind> {
+        EventKind::iter().filter(|e| e.needs_a_person()).collect()
+    }
+}
+
+/// A person who gets email about runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Contact {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub enabled: bool,
+    pub events: Vec<EventKind>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Contact {
+    /// Whether this contact wants to hear `event` now.
+    pub fn wants(&self, event: EventKind) -> bool {
+        self.enabled && (event == EventKind::Test || self.events.contains(&event))
+    }
+}
+
+/// What a person types to add or edit a contact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ContactDraft {
+    pub name: String,
+    pub email: String,
+    pub enabled: bool,
+    pub events: Vec<EventKind>,
+}
+
+/// How the connection to the mail server is protected.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Display, EnumString, EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+#[ts(export)]
+pub enum TlsMode {
+    /// Plain text; only for a relay on the lab network.
+    None,
+    /// Plain connection upgraded with STARTTLS (usually port 587).
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
+}
+
+/// The mail server. The password is not here: it lives in the operating system's keyring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+    pub username: Option<String>,
+    pub from_address: String,
+}
+
+/// How a notification travels.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Display, EnumString, EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[ts(export)]
+pub enum Channel {
+    Email,
+    Desktop,
+}
+
+/// Whether a delivery succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Display, EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[ts(export)]
+pub enum DeliveryStatus {
+    Sent,
+    /// Given up on; `error` says why.
+    Failed,
+}
+
+/// One delivery of one event to one contact over one channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NotificationLogEntry {
+    pub event: EventKind,
+    pub run_id: Option<Uuid>,
+    pub schedule_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub channel: Channel,
+    pub status: DeliveryStatus,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl NotificationLogEntry {
+    /// The key that makes a delivery happen once: event, subject (run, else schedule),
+    /// contact and channel.
+    pub fn dedupe_key(&self) -> String {
+        dedupe_key(
+            self.event,
+            self.run_id.or(self.schedule_id),
+            self.contact_id,
+            self.channel,
+        )
+    }
+}
+
+/// The dedupe key shared by the outbox and the notification log.
+pub fn dedupe_key(
+    event: EventKind,
+    subject: Option<Uuid>,
+    contact: Option<Uuid>,
+    channel: Channel,
+) -> String {
+    let part = |id: Option<Uuid>| id.map_or_else(|| "-".to_owned(), |id| id.to_string());
+    format!("{event}:{}:{}:{channel}", part(subject), part(contact))
+}
+
+/// A message to be delivered by the outbox task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxDraft {
+    pub event: EventKind,
+    pub run_id: Option<Uuid>,
+    pub schedule_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub channel: Channel,
+    /// JSON facts the message is rendered from.
+    pub payload: serde_json::Value,
+}
+
+impl OutboxDraft {
+    pub fn dedupe_key(&self) -> String {
+        dedupe_key(
+            self.event,
+            self.run_id.or(self.schedule_id),
+            self.contact_id,
+            self.channel,
+        )
+    }
+}
+
+/// Where an outbox message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Display, EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[ts(export)]
+pub enum OutboxStatus {
+    Pending,
+    Sent,
+    /// Given up after too many attempts.
+    Dead,
+}
+
+/// A persisted message and its delivery attempts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub dedupe_key: String,
+    pub event: EventKind,
+    pub run_id: Option<Uuid>,
+    pub schedule_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub channel: Channel,
+    pub payload: serde_json::Value,
+    pub status: OutboxStatus,
+    pub attempts: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}

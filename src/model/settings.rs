@@ -1,0 +1,86 @@
+//! Application settings: a few typed values with defaults, stored as key/value rows.
+
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumIter, EnumString, IntoStaticStr};
+use ts_rs::TS;
+
+/// Every setting Deckhand has, with the value in force (stored, else the default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AppSettings {
+    /// VENUS's command-line runner.
+    pub hxrun_path: String,
+    /// HxRun's arguments; `{method}` stands for the method file and is passed as one argument.
+    pub hxrun_args: String,
+    /// Relative method paths resolve against this folder.
+    pub methods_folder: String,
+    /// Where VENUS writes its trace files.
+    pub log_folder: String,
+    /// How many runs may be in flight at once.
+    pub max_concurrent_runs: u32,
+    /// Process names that mean "the robot is busy" (comma-separated in storage).
+    pub robot_process_names: Vec<String>,
+    /// A run whose trace has not grown for this long is flagged stuck.
+    pub stuck_threshold_minutes: u32,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        AppSettings {
+            hxrun_path: r"C:\Program Files (x86)\HAMILTON\Bin\HxRun.exe".to_owned(),
+            hxrun_args: "{method} -r -t".to_owned(),
+            methods_folder: r"C:\Program Files (x86)\HAMILTON\Methods".to_owned(),
+            log_folder: r"C:\Program Files (x86)\HAMILTON\LogFiles".to_owned(),
+            max_concurrent_runs: 1,
+            robot_process_names: vec!["HxRun.exe".to_owned()],
+            stuck_threshold_minutes: 15,
+        }
+    }
+}
+
+/// The name of one setting, as the CLI and the store spell it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    Display,
+    EnumString,
+    EnumIter,
+    IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+#[ts(export)]
+pub enum SettingKey {
+    HxrunPath,
+    HxrunArgs,
+    MethodsFolder,
+    LogFolder,
+    MaxConcurrentRuns,
+    RobotProcessNames,
+    StuckThresholdMinutes,
+}
+
+impl SettingKey {
+    /// What the setting is for, in a sentence.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SettingKey::HxrunPath => "Path of VENUS's HxRun.exe",
+            SettingKey::HxrunArgs => "HxRun arguments; {method} stands for the method file",
+            SettingKey::MethodsFolder => "Folder that relative method paths start from",
+            SettingKey::LogFolder => "Folder where VENUS writes trace files",
+            SettingKey::MaxConcurrentRuns => "How many runs may be in flight at once",
+            SettingKey::RobotProcessNames => "Process names that mean the robot is busy",
+            SettingKey::StuckThresholdMinutes => {
+                "Minutes without trace output before a run is flagged stuck"
+            }
+        }
+    }
+}

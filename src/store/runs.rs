@@ -1,0 +1,341 @@
+//! Runs: written before launch, moved only along legal transitions, and history that merges
+//! live and archived runs.
+
+use std::io::Write;
+
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
+use uuid::Uuid;
+
+use super::sql::{ms, opt_time, time};
+use super::{Result, Store, StoreError};
+use crate::model::{HistoryEntry, HistoryPage, HistoryQuery, NewRun, Run, RunChanges, RunStatus};
+
+/// Run columns, in the order [`run_from_row`] reads them.
+const RUN_COLUMNS: &str = "id, schedule_id, slot, origin, status, attempt, missed_count, \
+    queued_at, started_at, ended_at, command_line, pid, exit_code, trace_file, outcome_detail, \
+    error_message";
+
+/// The CSV export's header line.
+pub const CSV_HEADER: [&str; 19] = [
+    "run_id",
+    "schedule_id",
+    "schedule_name",
+    "method_path",
+    "schedule_deleted",
+    "slot",
+    "status",
+    "origin",
+    "attempt",
+    "missed_count",
+    "queued_at",
+    "started_at",
+    "ended_at",
+    "exit_code",
+    "pid",
+    "command_line",
+    "trace_file",
+    "outcome_detail",
+    "error_message",
+];
+
+fn run_from_row(row: &Row<'_>) -> rusqlite::Result<Run> {
+    Ok(Run {
+        id: row.get(0)?,
+        schedule_id: row.get(1)?,
+        slot: time(row.get(2)?)?,
+        origin: row.get(3)?,
+        status: row.get(4)?,
+        attempt: row.get(5)?,
+        missed_count: row.get(6)?,
+        queued_at: time(row.get(7)?)?,
+        started_at: opt_time(row.get(8)?)?,
+        ended_at: opt_time(row.get(9)?)?,
+        command_line: row.get(10)?,
+        pid: row.get(11)?,
+        exit_code: row.get(12)?,
+        trace_file: row.get(13)?,
+        outcome_detail: row.get(14)?,
+        error_message: row.get(15)?,
+    })
+}
+
+fn history_from_row(row: &Row<'_>) -> rusqlite::Result<HistoryEntry> {
+    Ok(HistoryEntry {
+        run: run_from_row(row)?,
+        schedule_name: row.get(16)?,
+        method_path: row.get(17)?,
+        schedule_deleted: row.get(18)?,
+    })
+}
+
+fn get_in(tx: &Transaction<'_>, id: Uuid) -> Result<Run> {
+    tx.query_row(
+        &format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1"),
+        [id],
+        run_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::not_found("run", id))
+}
+
+/// The SQL and parameters of a history query: live runs joined to their schedules, then
+/// archived runs whose id is not live (so a run is never listed twice), newest slot first.
+/// Each arm can walk an index in slot order, so SQLite merges them without sorting.
+fn history_sql(query: &HistoryQuery, paged: bool) -> (String, Vec<Value>) {
+    let mut params: Vec<Value> = Vec::new();
+    let conditions = |alias: &str, params: &mut Vec<Value>| {
+        let mut parts = Vec::new();
+        if let Some(id) = query.schedule_id {
+            parts.push(format!("{alias}.schedule_id = ?"));
+            params.push(Value::Blob(id.as_bytes().to_vec()));
+        }
+        if let Some(status) = query.status {
+            parts.push(format!("{alias}.status = ?"));
+            params.push(Value::Text(status.to_string()));
+        }
+        if let Some(from) = query.from {
+            parts.push(format!("{alias}.slot >= ?"));
+            params.push(Value::Integer(ms(from)));
+        }
+        if let Some(to) = query.to {
+            parts.push(format!("{alias}.slot < ?"));
+            params.push(Value::Integer(ms(to)));
+        }
+        parts
+    };
+    let live = conditions("r", &mut params);
+    let mut archived = conditions("a", &mut params);
+    archived.push("NOT EXISTS (SELECT 1 FROM runs l WHERE l.id = a.id)".to_owned());
+    let where_clause = |parts: Vec<String>| {
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", parts.join(" AND "))
+        }
+    };
+    let columns = |alias: &str| {
+        RUN_COLUMNS
+            .split(", ")
+            .map(|c| format!("{alias}.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut sql = format!(
+        "SELECT {}, s.name, s.method_path, 0 AS deleted, r.seq AS seq FROM runs r
+           JOIN schedules s ON s.id = r.schedule_id {}
+         UNION ALL
+         SELECT {}, a.schedule_name, a.method_path, 1, a.seq FROM runs_archive a {}
+         ORDER BY 3 DESC, seq DESC",
+        columns("r"),
+        where_clause(live),
+        columns("a"),
+        where_clause(archived),
+    );
+    if paged {
+        sql.push_str(" LIMIT ? OFFSET ?");
+        // One row more than asked tells whether another page follows.
+        params.push(Value::Integer(i64::from(query.limit) + 1));
+        params.push(Value::Integer(i64::from(query.offset)));
+    }
+    (sql, params)
+}
+
+/// Excel and LibreOffice run a cell that starts with one of these as a formula.
+fn csv_text(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
+}
+
+impl Store {
+    /// Writes a run before anything is launched. A second run for the same schedule and slot
+    /// is refused with [`StoreError::DuplicateRun`], whatever happened in between.
+    pub fn insert_run(&mut self, new: &NewRun) -> Result<Run> {
+        if !new.status.is_initial() {
+            return Err(StoreError::field(
+                "status",
+                format!(
+                    "A run cannot be created as {}; it starts pending (or is recorded missed or skipped).",
+                    new.status
+                ),
+            ));
+        }
+        let now = self.now();
+        let id = Uuid::new_v4();
+        self.write(|tx| {
+            super::schedules::get_in(tx, new.schedule_id)?;
+            let inserted = tx.execute(
+                "INSERT INTO runs (id, schedule_id, slot, origin, status, missed_count, queued_at,
+                    error_message)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (schedule_id, slot) DO NOTHING",
+                params![
+                    id,
+                    new.schedule_id,
+                    ms(new.slot),
+                    new.origin,
+                    new.status,
+                    new.missed_count,
+                    ms(now),
+                    new.error_message
+                ],
+            )?;
+            if inserted == 0 {
+                return Err(StoreError::DuplicateRun {
+                    schedule_id: new.schedule_id,
+                    slot: super::sql::truncate(new.slot),
+                });
+            }
+            get_in(tx, id)
+        })
+    }
+
+    /// One live run.
+    pub fn get_run(&self, id: Uuid) -> Result<Run> {
+        self.conn
+            .query_row(
+                &format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1"),
+                [id],
+                run_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::not_found("run", id))
+    }
+
+    /// Moves a run to `to`, recording `changes`, if the move is legal from its current status
+    /// ([`RunStatus::can_become`]); otherwise [`StoreError::IllegalTransition`].
+    pub fn transition_run(&mut self, id: Uuid, to: RunStatus, changes: &RunChanges) -> Result<Run> {
+        self.write(|tx| {
+            let current = get_in(tx, id)?;
+            if !current.status.can_become(to) {
+                return Err(StoreError::IllegalTransition {
+                    run_id: id,
+                    from: current.status,
+                    to,
+                });
+            }
+            tx.execute(
+                "UPDATE runs SET status = ?2,
+                    attempt = COALESCE(?3, attempt),
+                    started_at = COALESCE(?4, started_at),
+                    ended_at = COALESCE(?5, ended_at),
+                    command_line = COALESCE(?6, command_line),
+                    pid = COALESCE(?7, pid),
+                    exit_code = COALESCE(?8, exit_code),
+                    trace_file = COALESCE(?9, trace_file),
+                    outcome_detail = COALESCE(?10, outcome_detail),
+                    error_message = COALESCE(?11, error_message)
+                 WHERE id = ?1",
+                params![
+                    id,
+                    to,
+                    changes.attempt,
+                    changes.started_at.map(ms),
+                    changes.ended_at.map(ms),
+                    changes.command_line,
+                    changes.pid,
+                    changes.exit_code,
+                    changes.trace_file,
+                    changes.outcome_detail,
+                    changes.error_message
+                ],
+            )?;
+            get_in(tx, id)
+        })
+    }
+
+    /// Live runs in any of `statuses`, oldest slot first (start-up reconciliation uses it for
+    /// the runs a crash left in flight).
+    pub fn runs_in_status(&self, statuses: &[RunStatus]) -> Result<Vec<Run>> {
+        if statuses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; statuses.len()].join(", ");
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE status IN ({marks}) ORDER BY slot, seq"
+        ))?;
+        let rows = stmt.query_map(params_from_iter(statuses), run_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One page of execution history, newest first: live and archived runs merged, each run
+    /// once, filtered by schedule, status and slot range.
+    pub fn history(&self, query: &HistoryQuery) -> Result<HistoryPage> {
+        if !(1..=1000).contains(&query.limit) {
+            return Err(StoreError::field(
+                "limit",
+                format!(
+                    "A page of {} rows is out of range: ask for 1 to 1000.",
+                    query.limit
+                ),
+            ));
+        }
+        if let (Some(from), Some(to)) = (query.from, query.to) {
+            if from > to {
+                return Err(StoreError::field(
+                    "from",
+                    "The start of the time range is after its end.",
+                ));
+            }
+        }
+        let (sql, params) = history_sql(query, true);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params), history_from_row)?;
+        let mut entries = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let has_more = entries.len() > query.limit as usize;
+        entries.truncate(query.limit as usize);
+        Ok(HistoryPage { entries, has_more })
+    }
+
+    /// Writes every run matching `query`'s filters (paging ignored) as CSV, newest first.
+    /// Text cells that a spreadsheet would run as a formula are prefixed with `'`. Returns the
+    /// number of runs written.
+    pub fn export_history_csv(&self, query: &HistoryQuery, out: impl Write) -> Result<usize> {
+        let (sql, params) = history_sql(query, false);
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params_from_iter(params))?;
+        let mut writer = csv::Writer::from_writer(out);
+        let csv_error = |e: csv::Error| StoreError::Export(e.into());
+        writer.write_record(CSV_HEADER).map_err(csv_error)?;
+        let mut count = 0;
+        let time_text = |t: Option<chrono::DateTime<chrono::Utc>>| {
+            t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+                .unwrap_or_default()
+        };
+        let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+        while let Some(row) = rows.next()? {
+            let entry = history_from_row(row)?;
+            let run = &entry.run;
+            let text = |t: &Option<String>| csv_text(t.as_deref().unwrap_or_default());
+            writer
+                .write_record([
+                    run.id.to_string(),
+                    run.schedule_id.to_string(),
+                    csv_text(&entry.schedule_name),
+                    csv_text(&entry.method_path),
+                    entry.schedule_deleted.to_string(),
+                    time_text(Some(run.slot)),
+                    run.status.to_string(),
+                    run.origin.to_string(),
+                    run.attempt.to_string(),
+                    number(run.missed_count.map(i64::from)),
+                    time_text(Some(run.queued_at)),
+                    time_text(run.started_at),
+                    time_text(run.ended_at),
+                    number(run.exit_code.map(i64::from)),
+                    number(run.pid.map(i64::from)),
+                    text(&run.command_line),
+                    text(&run.trace_file),
+                    text(&run.outcome_detail),
+                    text(&run.error_message),
+                ])
+                .map_err(csv_error)?;
+            count += 1;
+        }
+        writer.flush().map_err(StoreError::Export)?;
+        Ok(count)
+    }
+}

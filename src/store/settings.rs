@@ -1,0 +1,173 @@
+//! Application settings and the audit log.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, params};
+
+use super::sql::{ms, time};
+use super::{Result, Store, StoreError, audit};
+use crate::model::{AppSettings, AuditAction, AuditEntry, AuditTarget, SettingKey};
+use crate::validate;
+
+/// Lays stored values over the defaults. A stored value that no longer validates (written by
+/// hand, or by a newer version) is passed over in favour of the default.
+fn settings_from(stored: &HashMap<String, String>) -> AppSettings {
+    let mut settings = AppSettings::default();
+    for (key, value) in stored {
+        let Ok(key) = key.parse::<SettingKey>() else {
+            continue;
+        };
+        let Ok(value) = validate::setting(key, value) else {
+            continue;
+        };
+        match key {
+            SettingKey::HxrunPath => settings.hxrun_path = value,
+            SettingKey::HxrunArgs => settings.hxrun_args = value,
+            SettingKey::MethodsFolder => settings.methods_folder = value,
+            SettingKey::LogFolder => settings.log_folder = value,
+            SettingKey::MaxConcurrentRuns => {
+                settings.max_concurrent_runs = value.parse().unwrap_or(settings.max_concurrent_runs)
+            }
+            SettingKey::StuckThresholdMinutes => {
+                settings.stuck_threshold_minutes =
+                    value.parse().unwrap_or(settings.stuck_threshold_minutes)
+            }
+            SettingKey::RobotProcessNames => {
+                settings.robot_process_names = value.split(',').map(str::to_owned).collect()
+            }
+        }
+    }
+    settings
+}
+
+/// A setting's value in force, as text.
+pub fn setting_text(settings: &AppSettings, key: SettingKey) -> String {
+    match key {
+        SettingKey::HxrunPath => settings.hxrun_path.clone(),
+        SettingKey::HxrunArgs => settings.hxrun_args.clone(),
+        SettingKey::MethodsFolder => settings.methods_folder.clone(),
+        SettingKey::LogFolder => settings.log_folder.clone(),
+        SettingKey::MaxConcurrentRuns => settings.max_concurrent_runs.to_string(),
+        SettingKey::RobotProcessNames => settings.robot_process_names.join(","),
+        SettingKey::StuckThresholdMinutes => settings.stuck_threshold_minutes.to_string(),
+    }
+}
+
+impl Store {
+    /// Every setting, stored or default.
+    pub fn settings(&self) -> Result<AppSettings> {
+        let mut stmt = self.conn.prepare("SELECT key, value FROM settings")?;
+        let stored = stmt
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<HashMap<String, String>>>()?;
+        Ok(settings_from(&stored))
+    }
+
+    /// Changes one setting after checking the value; audited with the old and new value.
+    pub fn set_setting(
+        &mut self,
+        key: SettingKey,
+        value: &str,
+        actor: &str,
+    ) -> Result<AppSettings> {
+        let now = self.now();
+        let value = validate::setting(key, value)?;
+        let actor = validate::actor(actor)?;
+        let old = setting_text(&self.settings()?, key);
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                params![key.to_string(), value, ms(now)],
+            )?;
+            audit(tx, now, &actor, AuditAction::SettingChanged, AuditTarget::Setting,
+                Some(&key.to_string()), &format!("{key}: '{old}' → '{value}'"))
+        })?;
+        self.settings()
+    }
+
+    /// Puts one setting back to its default.
+    pub fn reset_setting(&mut self, key: SettingKey, actor: &str) -> Result<AppSettings> {
+        let now = self.now();
+        let actor = validate::actor(actor)?;
+        let default = setting_text(&AppSettings::default(), key);
+        self.write(|tx| {
+            let removed = tx.execute("DELETE FROM settings WHERE key = ?1", [key.to_string()])?;
+            if removed > 0 {
+                audit(
+                    tx,
+                    now,
+                    &actor,
+                    AuditAction::SettingChanged,
+                    AuditTarget::Setting,
+                    Some(&key.to_string()),
+                    &format!("{key}: reset to the default '{default}'"),
+                )?;
+            }
+            Ok(())
+        })?;
+        self.settings()
+    }
+
+    /// Records an action that changed no record (pausing the engine, asking for a run, …).
+    pub fn record_audit(
+        &mut self,
+        actor: &str,
+        action: AuditAction,
+        target: AuditTarget,
+        target_id: Option<&str>,
+        detail: &str,
+    ) -> Result<()> {
+        let now = self.now();
+        let actor = validate::actor(actor)?;
+        self.write(|tx| audit(tx, now, &actor, action, target, target_id, detail))
+    }
+
+    /// The audit log, newest first; `target_id` narrows it to one schedule, contact, ….
+    pub fn audit_log(
+        &self,
+        target_id: Option<&str>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<AuditEntry>> {
+        if !(1..=10_000).contains(&limit) {
+            return Err(StoreError::field(
+                "limit",
+                format!("{limit} entries is out of range: ask for 1 to 10000."),
+            ));
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT id, at, actor, action, target_kind, target_id, detail FROM audit_log
+             WHERE ?1 IS NULL OR target_id = ?1
+             ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3",
+        )?;
+        let rows = stmt.query_map(params![target_id, limit, offset], |row| {
+            Ok(AuditEntry {
+                id: row.get(0)?,
+                at: time(row.get(1)?)?,
+                actor: row.get(2)?,
+                action: row.get(3)?,
+                target_kind: row.get(4)?,
+                target_id: row.get(5)?,
+                detail: row.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// When a setting was last changed, if ever.
+    pub fn setting_changed_at(
+        &self,
+        key: SettingKey,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let at: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT updated_at FROM settings WHERE key = ?1",
+                [key.to_string()],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(at.map(time).transpose()?)
+    }
+}
