@@ -25,6 +25,7 @@ use crate::model::{AuditAction, AuditTarget, RunStatus, Schedule};
 use crate::validate::{FieldError, Invalid};
 
 pub use runs::CSV_HEADER;
+pub use settings::setting_text as settings_text;
 
 /// How long a write waits for another connection's write to finish before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

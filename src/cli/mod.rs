@@ -1,0 +1,233 @@
+//! The command line: parse, open the store, run one command, print, exit with a code that
+//! says what happened (0 ok, 1 other failure, 2 bad input, 3 not found, 4 conflict,
+//! 5 database busy).
+
+mod input;
+mod records;
+mod schedules;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use deckhand::clock::SystemClock;
+use deckhand::config;
+use deckhand::error::IpcError;
+use deckhand::store::{Store, StoreError};
+
+/// Deckhand: runs Hamilton VENUS methods on a schedule. These commands read and change the
+/// same store the desktop app uses.
+#[derive(Parser)]
+#[command(name = "deckhand", version, about, long_about = None)]
+pub struct Cli {
+    /// The database file [default: $DECKHAND_DB, else deckhand.sqlite3 in your data folder].
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Print results (and errors, on stderr) as JSON for scripts.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Who is acting, for the audit log [default: your login name].
+    #[arg(long, global = true, value_name = "NAME")]
+    actor: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create, list, show, edit, archive and delete schedules; mark and resolve recovery.
+    #[command(subcommand, visible_alias = "schedule")]
+    Schedules(schedules::ScheduleCommand),
+    /// Past runs of every schedule, deleted ones included.
+    History(records::HistoryArgs),
+    /// People who get email about runs.
+    #[command(subcommand, visible_alias = "contact")]
+    Contacts(records::ContactCommand),
+    /// The mail server Deckhand sends from.
+    #[command(subcommand)]
+    Smtp(records::SmtpCommand),
+    /// HxRun path, folders, concurrency and other settings.
+    #[command(subcommand)]
+    Settings(records::SettingsCommand),
+    /// Who did what, newest first.
+    Audit(records::AuditArgs),
+    /// Where the database is, and its schema version and health.
+    Info,
+}
+
+/// What a command failed with, and the exit code that goes with it.
+pub enum Failure {
+    Store(StoreError),
+    Config(config::ConfigError),
+    /// Bad command-line input that the store never saw.
+    Input(String),
+    /// Output could not be written.
+    Output(std::io::Error),
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Self {
+        Failure::Store(error)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Self {
+        Failure::Output(error)
+    }
+}
+
+impl Failure {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Input(_) => 2,
+            Failure::Store(e) => match e.code() {
+                "invalid_input" | "illegal_transition" | "duplicate_run" | "run_in_progress" => 2,
+                "not_found" => 3,
+                "conflict" => 4,
+                "database_busy" => 5,
+                _ => 1,
+            },
+            Failure::Config(_) | Failure::Output(_) => 1,
+        }
+    }
+
+    fn into_ipc(self) -> IpcError {
+        match self {
+            Failure::Store(e) => e.into(),
+            Failure::Config(e) => e.into(),
+            Failure::Input(message) => IpcError {
+                code: "invalid_input".to_owned(),
+                message,
+                fields: Vec::new(),
+                current: None,
+            },
+            Failure::Output(e) => IpcError {
+                code: "io".to_owned(),
+                message: format!("Could not write the output: {e}"),
+                fields: Vec::new(),
+                current: None,
+            },
+        }
+    }
+}
+
+/// What every command gets: the open store, the output mode and the actor.
+pub struct Context {
+    pub store: Store,
+    pub json: bool,
+    pub actor: String,
+}
+
+impl Context {
+    /// Prints `value` as JSON, or `human()` as text.
+    pub fn print<T: Serialize>(
+        &self,
+        value: &T,
+        human: impl FnOnce() -> String,
+    ) -> Result<(), Failure> {
+        if self.json {
+            let text =
+                serde_json::to_string_pretty(value).map_err(|e| Failure::Output(e.into()))?;
+            println!("{text}");
+        } else {
+            let text = human();
+            if !text.is_empty() {
+                println!("{}", text.trim_end());
+            }
+        }
+        Ok(())
+    }
+}
+
+fn login_name() -> String {
+    ["USERNAME", "USER", "LOGNAME"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "cli".to_owned())
+}
+
+/// Parses the arguments, runs the command and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let code = failure.exit_code();
+            let error = failure.into_ipc();
+            if json {
+                eprintln!(
+                    "{}",
+                    serde_json::to_string_pretty(&error).unwrap_or(error.message)
+                );
+            } else {
+                if error.fields.len() > 1 {
+                    eprintln!(
+                        "error: {} things are wrong; nothing was saved:",
+                        error.fields.len()
+                    );
+                    for field in &error.fields {
+                        eprintln!("  - {}", field.message);
+                    }
+                } else {
+                    eprintln!("error: {}", error.message);
+                }
+                if let Some(current) = &error.current {
+                    eprintln!(
+                        "  current version: {} (pass --expected-updated-at {} to edit it)",
+                        current.updated_at.to_rfc3339(),
+                        current.updated_at.to_rfc3339()
+                    );
+                }
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let path = config::resolve_db_path(cli.db).map_err(Failure::Config)?;
+    let store = Store::open(&path, Arc::new(SystemClock))?;
+    let mut ctx = Context {
+        store,
+        json: cli.json,
+        actor: cli.actor.unwrap_or_else(login_name),
+    };
+    match cli.command {
+        Command::Schedules(command) => schedules::run(&mut ctx, command),
+        Command::History(args) => records::history(&mut ctx, args),
+        Command::Contacts(command) => records::contacts(&mut ctx, command),
+        Command::Smtp(command) => records::smtp(&mut ctx, command),
+        Command::Settings(command) => records::settings(&mut ctx, command),
+        Command::Audit(args) => records::audit(&mut ctx, args),
+        Command::Info => info(&ctx),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Info {
+    database: PathBuf,
+    schema_version: u32,
+    integrity: Vec<String>,
+}
+
+fn info(ctx: &Context) -> Result<(), Failure> {
+    let info = Info {
+        database: ctx.store.path().to_path_buf(),
+        schema_version: ctx.store.schema_version()?,
+        integrity: ctx.store.integrity_check()?,
+    };
+    ctx.print(&info, || {
+        format!(
+            "database:       {}\nschema version: {}\nintegrity:      {}",
+            info.database.display(),
+            info.schema_version,
+            info.integrity.join("; ")
+        )
+    })
+}

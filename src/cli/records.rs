@@ -1,0 +1,456 @@
+//! `deckhand history | contacts | smtp | settings | audit`
+
+use std::io::Write;
+
+use clap::{Args, Subcommand};
+use strum::IntoEnumIterator;
+
+use super::input::{instant, local, local_opt, table};
+use super::{Context, Failure};
+use deckhand::model::{
+    ContactDraft, EventKind, HistoryQuery, RunStatus, SettingKey, SmtpSettings, TlsMode,
+};
+use deckhand::store::settings_text;
+
+#[derive(Args)]
+pub struct HistoryArgs {
+    /// Only this schedule (id or its first characters; deleted schedules by full id).
+    #[arg(long, value_name = "ID")]
+    schedule: Option<String>,
+    /// Only runs with this status (completed, failed, aborted, …).
+    #[arg(long)]
+    status: Option<String>,
+    /// Runs due at or after this time.
+    #[arg(long, value_name = "TIME")]
+    from: Option<String>,
+    /// Runs due before this time.
+    #[arg(long, value_name = "TIME")]
+    to: Option<String>,
+    /// Rows per page.
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    /// Which page, from 1.
+    #[arg(long, default_value_t = 1)]
+    page: u32,
+    /// Write every matching run as CSV (no paging) to standard output, or to --output.
+    #[arg(long)]
+    csv: bool,
+    /// With --csv: the file to write.
+    #[arg(long, value_name = "FILE", requires = "csv")]
+    output: Option<std::path::PathBuf>,
+}
+
+fn history_query(ctx: &Context, args: &HistoryArgs) -> Result<HistoryQuery, Failure> {
+    let schedule_id = match &args.schedule {
+        None => None,
+        Some(text) => Some(match uuid::Uuid::parse_str(text.trim()) {
+            Ok(id) => id,
+            Err(_) => ctx.store.find_schedule_by_prefix(text)?.id,
+        }),
+    };
+    let status = args
+        .status
+        .as_deref()
+        .map(|s| {
+            s.trim().parse::<RunStatus>().map_err(|_| {
+                let all: Vec<String> = RunStatus::iter().map(|s| s.to_string()).collect();
+                Failure::Input(format!(
+                    "'{s}' is not a run status; use one of {}",
+                    all.join(", ")
+                ))
+            })
+        })
+        .transpose()?;
+    let time = |t: &Option<String>| {
+        t.as_deref()
+            .map(instant)
+            .transpose()
+            .map_err(Failure::Input)
+    };
+    if args.page == 0 {
+        return Err(Failure::Input("pages count from 1".to_owned()));
+    }
+    Ok(HistoryQuery {
+        schedule_id,
+        status,
+        from: time(&args.from)?,
+        to: time(&args.to)?,
+        limit: args.limit,
+        offset: args.limit.saturating_mul(args.page - 1),
+    })
+}
+
+pub fn history(ctx: &mut Context, args: HistoryArgs) -> Result<(), Failure> {
+    let query = history_query(ctx, &args)?;
+    if args.csv {
+        let count = match &args.output {
+            Some(path) => {
+                // Written beside the target and renamed into place: no half-written export.
+                let folder = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(std::path::Path::new("."));
+                let mut file = tempfile::NamedTempFile::new_in(folder)?;
+                let count = ctx.store.export_history_csv(&query, &mut file)?;
+                file.persist(path).map_err(|e| Failure::Output(e.error))?;
+                eprintln!("Wrote {count} runs to {}.", path.display());
+                count
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let mut lock = stdout.lock();
+                let count = ctx.store.export_history_csv(&query, &mut lock)?;
+                lock.flush()?;
+                count
+            }
+        };
+        let _ = count;
+        return Ok(());
+    }
+    let page = ctx.store.history(&query)?;
+    ctx.print(&page, || {
+        if page.entries.is_empty() {
+            return "No runs match.".to_owned();
+        }
+        let mut t = table(&["DUE", "SCHEDULE", "STATUS", "STARTED", "ENDED", "DETAIL"]);
+        for e in &page.entries {
+            let name = if e.schedule_deleted {
+                format!("{} (deleted)", e.schedule_name)
+            } else {
+                e.schedule_name.clone()
+            };
+            let detail = e
+                .run
+                .outcome_detail
+                .clone()
+                .or_else(|| e.run.error_message.clone())
+                .unwrap_or_default();
+            t.add_row(vec![
+                local(e.run.slot),
+                name,
+                e.run.status.to_string(),
+                local_opt(e.run.started_at),
+                local_opt(e.run.ended_at),
+                detail,
+            ]);
+        }
+        let mut text = t.to_string();
+        if page.has_more {
+            text.push_str(&format!("\nMore runs: --page {}", args.page + 1));
+        }
+        text
+    })
+}
+
+#[derive(Subcommand)]
+pub enum ContactCommand {
+    /// List contacts.
+    List,
+    /// Add a contact.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// Events to hear about, comma-separated [default: everything that needs a person].
+        #[arg(long, value_delimiter = ',')]
+        events: Option<Vec<String>>,
+        /// Add it switched off.
+        #[arg(long)]
+        disabled: bool,
+    },
+    /// Change a contact; only the options given change.
+    Edit {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long, value_delimiter = ',')]
+        events: Option<Vec<String>>,
+        #[arg(long, conflicts_with = "disable")]
+        enable: bool,
+        #[arg(long)]
+        disable: bool,
+    },
+    /// Remove a contact.
+    Remove { id: String },
+}
+
+fn events(names: &[String]) -> Result<Vec<EventKind>, Failure> {
+    names
+        .iter()
+        .map(|n| {
+            n.trim().parse::<EventKind>().map_err(|_| {
+                let all: Vec<String> = EventKind::iter().map(|e| e.to_string()).collect();
+                Failure::Input(format!(
+                    "'{n}' is not an event; use any of {}",
+                    all.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+fn contact_by_prefix(ctx: &Context, id: &str) -> Result<deckhand::model::Contact, Failure> {
+    let id = id.trim().to_ascii_lowercase();
+    let matches: Vec<_> = ctx
+        .store
+        .list_contacts()?
+        .into_iter()
+        .filter(|c| id.len() >= 4 && c.id.to_string().starts_with(&id))
+        .collect();
+    match matches.len() {
+        1 => Ok(matches.into_iter().next().expect("one")),
+        0 => Err(Failure::Store(deckhand::StoreError::NotFound {
+            what: "contact",
+            id,
+        })),
+        n => Err(Failure::Input(format!(
+            "{n} contacts have ids starting with '{id}'; give more characters"
+        ))),
+    }
+}
+
+pub fn contacts(ctx: &mut Context, command: ContactCommand) -> Result<(), Failure> {
+    match command {
+        ContactCommand::List => {
+            let contacts = ctx.store.list_contacts()?;
+            ctx.print(&contacts, || {
+                if contacts.is_empty() {
+                    return "No contacts. Add one with `deckhand contacts add --name NAME --email ADDRESS`.".to_owned();
+                }
+                let mut t = table(&["ID", "NAME", "EMAIL", "ON", "EVENTS"]);
+                for c in &contacts {
+                    let events: Vec<String> = c.events.iter().map(ToString::to_string).collect();
+                    t.add_row(vec![
+                        c.id.to_string()[..8].to_owned(),
+                        c.name.clone(),
+                        c.email.clone(),
+                        if c.enabled { "yes" } else { "no" }.to_owned(),
+                        events.join(", "),
+                    ]);
+                }
+                t.to_string()
+            })
+        }
+        ContactCommand::Add {
+            name,
+            email,
+            events: names,
+            disabled,
+        } => {
+            let draft = ContactDraft {
+                name,
+                email,
+                enabled: !disabled,
+                events: names
+                    .as_deref()
+                    .map(events)
+                    .transpose()?
+                    .unwrap_or_else(EventKind::defaults),
+            };
+            let contact = ctx.store.create_contact(&draft, &ctx.actor)?;
+            ctx.print(&contact, || {
+                format!(
+                    "Added {} <{}> ({}).",
+                    contact.name, contact.email, contact.id
+                )
+            })
+        }
+        ContactCommand::Edit {
+            id,
+            name,
+            email,
+            events: names,
+            enable,
+            disable,
+        } => {
+            let current = contact_by_prefix(ctx, &id)?;
+            let draft = ContactDraft {
+                name: name.unwrap_or(current.name),
+                email: email.unwrap_or(current.email),
+                enabled: if enable {
+                    true
+                } else if disable {
+                    false
+                } else {
+                    current.enabled
+                },
+                events: names
+                    .as_deref()
+                    .map(events)
+                    .transpose()?
+                    .unwrap_or(current.events),
+            };
+            let contact = ctx.store.update_contact(current.id, &draft, &ctx.actor)?;
+            ctx.print(&contact, || {
+                format!("Saved {} <{}>.", contact.name, contact.email)
+            })
+        }
+        ContactCommand::Remove { id } => {
+            let current = contact_by_prefix(ctx, &id)?;
+            ctx.store.delete_contact(current.id, &ctx.actor)?;
+            ctx.print(&current.id, || {
+                format!("Removed {} <{}>.", current.name, current.email)
+            })
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum SmtpCommand {
+    /// Show the mail server settings.
+    Show,
+    /// Set the mail server. The password is not stored here (it goes to the OS keyring).
+    Set {
+        #[arg(long)]
+        host: String,
+        #[arg(long)]
+        port: u16,
+        /// none, starttls or tls.
+        #[arg(long, default_value = "starttls")]
+        tls: String,
+        #[arg(long)]
+        user: Option<String>,
+        /// The sender address.
+        #[arg(long)]
+        from: String,
+    },
+}
+
+pub fn smtp(ctx: &mut Context, command: SmtpCommand) -> Result<(), Failure> {
+    match command {
+        SmtpCommand::Show => {
+            let settings = ctx.store.smtp_settings()?;
+            ctx.print(&settings, || match &settings {
+                None => "No mail server set. Set one with `deckhand smtp set --help`.".to_owned(),
+                Some(s) => format!(
+                    "host: {}\nport: {}\ntls:  {}\nuser: {}\nfrom: {}",
+                    s.host,
+                    s.port,
+                    s.tls,
+                    s.username.as_deref().unwrap_or("—"),
+                    s.from_address
+                ),
+            })
+        }
+        SmtpCommand::Set {
+            host,
+            port,
+            tls,
+            user,
+            from,
+        } => {
+            let tls = tls.parse::<TlsMode>().map_err(|_| {
+                Failure::Input(format!(
+                    "'{tls}' is not a TLS mode; use none, starttls or tls"
+                ))
+            })?;
+            let settings = SmtpSettings {
+                host,
+                port,
+                tls,
+                username: user,
+                from_address: from,
+            };
+            let saved = ctx.store.set_smtp_settings(&settings, &ctx.actor)?;
+            ctx.print(&saved, || {
+                format!(
+                    "Saved: {}:{} ({}), from {}.",
+                    saved.host, saved.port, saved.tls, saved.from_address
+                )
+            })
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum SettingsCommand {
+    /// Every setting with its value.
+    List,
+    /// One setting's value.
+    Get { key: String },
+    /// Change a setting.
+    Set { key: String, value: String },
+    /// Put a setting back to its default.
+    Reset { key: String },
+}
+
+fn key(text: &str) -> Result<SettingKey, Failure> {
+    text.trim()
+        .replace('-', "_")
+        .parse::<SettingKey>()
+        .map_err(|_| {
+            let all: Vec<String> = SettingKey::iter().map(|k| k.to_string()).collect();
+            Failure::Input(format!(
+                "'{text}' is not a setting; the settings are {}",
+                all.join(", ")
+            ))
+        })
+}
+
+pub fn settings(ctx: &mut Context, command: SettingsCommand) -> Result<(), Failure> {
+    let listing = |settings: &deckhand::model::AppSettings| {
+        let mut t = table(&["SETTING", "VALUE", "MEANING"]);
+        for k in SettingKey::iter() {
+            t.add_row(vec![
+                k.to_string(),
+                settings_text(settings, k),
+                k.describe().to_owned(),
+            ]);
+        }
+        t.to_string()
+    };
+    match command {
+        SettingsCommand::List => {
+            let settings = ctx.store.settings()?;
+            ctx.print(&settings, || listing(&settings))
+        }
+        SettingsCommand::Get { key: name } => {
+            let k = key(&name)?;
+            let value = settings_text(&ctx.store.settings()?, k);
+            ctx.print(&value, || value.clone())
+        }
+        SettingsCommand::Set { key: name, value } => {
+            let k = key(&name)?;
+            let settings = ctx.store.set_setting(k, &value, &ctx.actor)?;
+            let value = settings_text(&settings, k);
+            ctx.print(&settings, || format!("{k} = {value}"))
+        }
+        SettingsCommand::Reset { key: name } => {
+            let k = key(&name)?;
+            let settings = ctx.store.reset_setting(k, &ctx.actor)?;
+            let value = settings_text(&settings, k);
+            ctx.print(&settings, || format!("{k} = {value} (default)"))
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct AuditArgs {
+    /// Only entries about this schedule, contact or setting (its full id or key).
+    #[arg(long, value_name = "ID")]
+    target: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+}
+
+pub fn audit(ctx: &mut Context, args: AuditArgs) -> Result<(), Failure> {
+    let entries = ctx.store.audit_log(args.target.as_deref(), args.limit, 0)?;
+    ctx.print(&entries, || {
+        if entries.is_empty() {
+            return "The audit log is empty.".to_owned();
+        }
+        let mut t = table(&["WHEN", "WHO", "ACTION", "DETAIL"]);
+        for e in &entries {
+            t.add_row(vec![
+                local(e.at),
+                e.actor.clone(),
+                e.action.to_string(),
+                e.detail.clone(),
+            ]);
+        }
+        t.to_string()
+    })
+}

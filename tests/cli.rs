@@ -1,0 +1,331 @@
+//! The `deckhand` binary, run as a scientist's script would run it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Cli {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Cli {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("cli.sqlite3");
+        Cli { _dir: dir, db }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_deckhand"))
+            .arg("--db")
+            .arg(&self.db)
+            .args(["--actor", "cli-test"])
+            .args(args)
+            .env_remove("DECKHAND_DB")
+            .output()
+            .expect("the CLI runs")
+    }
+
+    /// Runs and expects success; returns stdout parsed as JSON.
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.run(&all);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("JSON output")
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn add_list_show_edit_archive_delete() {
+    let cli = Cli::new();
+    let created = cli.json(&[
+        "schedules",
+        "add",
+        "--name",
+        "Nightly prep",
+        "--method",
+        r"C:\Methods\Prep.med",
+        "--daily",
+        "--start",
+        "2030-01-01T08:00:00Z",
+        "--expected-minutes",
+        "45",
+    ]);
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["recurrence"]["kind"], "daily");
+    assert_eq!(created["expectedDurationMinutes"], 45);
+
+    let list = cli.json(&["schedules", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let shown = cli.json(&["schedules", "show", &id[..8]]);
+    assert_eq!(shown["name"], "Nightly prep", "found by id prefix");
+
+    let edited = cli.json(&[
+        "schedules",
+        "edit",
+        &id,
+        "--name",
+        "Morning prep",
+        "--weekdays",
+        "mon,fri",
+        "--at",
+        "07:30",
+    ]);
+    assert_eq!(edited["name"], "Morning prep");
+    assert_eq!(
+        edited["recurrence"],
+        serde_json::json!({"kind": "weekdays", "days": ["mon", "fri"], "time": "07:30"})
+    );
+
+    cli.json(&["schedules", "archive", &id]);
+    assert!(
+        cli.json(&["schedules", "list"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        cli.json(&["schedules", "list", "--archived"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    cli.json(&["schedules", "unarchive", &id]);
+
+    let refused = cli.run(&["schedules", "delete", &id]);
+    assert_eq!(refused.status.code(), Some(2), "delete asks for --yes");
+    assert!(stderr(&refused).contains("--yes"), "{}", stderr(&refused));
+    let deleted = cli.json(&["schedules", "delete", &id, "--yes"]);
+    assert_eq!(deleted["runsKeptInHistory"], 0);
+    assert!(
+        cli.json(&["schedules", "list", "--all"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    let audit = cli.json(&["audit"]);
+    assert_eq!(audit[0]["action"], "schedule_deleted");
+    assert_eq!(audit[0]["actor"], "cli-test");
+}
+
+#[test]
+fn bad_input_exits_2_with_a_message_and_writes_nothing() {
+    let cli = Cli::new();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "schedules",
+                "add",
+                "--name",
+                "",
+                "--method",
+                "a.med",
+                "--hourly",
+            ],
+            "The name is empty",
+        ),
+        (
+            &[
+                "schedules",
+                "add",
+                "--name",
+                "x",
+                "--method",
+                "a.txt",
+                "--hourly",
+            ],
+            ".med or .hsl",
+        ),
+        (
+            &["schedules", "add", "--name", "x", "--method", "a.med"],
+            "say when it runs",
+        ),
+        (
+            &[
+                "schedules",
+                "add",
+                "--name",
+                "x",
+                "--method",
+                "a.med",
+                "--every",
+                "NaN",
+            ],
+            "positive number of hours",
+        ),
+        (
+            &[
+                "schedules",
+                "add",
+                "--name",
+                "x",
+                "--method",
+                "a.med",
+                "--once",
+                "tomorrow",
+            ],
+            "not a date and time",
+        ),
+        (
+            &[
+                "schedules",
+                "add",
+                "--name",
+                "x",
+                "--method",
+                "a.med",
+                "--weekdays",
+                "mon,funday",
+                "--at",
+                "08:00",
+            ],
+            "not a weekday",
+        ),
+        (
+            &[
+                "schedules",
+                "add",
+                "--name",
+                "x",
+                "--method",
+                "a.med",
+                "--weekdays",
+                "mon",
+                "--at",
+                "25:00",
+            ],
+            "not a time of day",
+        ),
+        (
+            &["contacts", "add", "--name", "Ann", "--email", "ann@"],
+            "not a valid email address",
+        ),
+        (
+            &["settings", "set", "max_concurrent_runs", "0"],
+            "from 1 to 8",
+        ),
+        (
+            &["settings", "set", "no_such_setting", "1"],
+            "not a setting",
+        ),
+        (&["history", "--status", "exploded"], "not a run status"),
+    ];
+    for (args, expected) in cases {
+        let out = cli.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?} should say {expected:?}, said {}",
+            stderr(&out)
+        );
+    }
+    assert!(
+        cli.json(&["schedules", "list", "--all"])
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "nothing written"
+    );
+    assert!(
+        cli.json(&["audit"]).as_array().unwrap().is_empty(),
+        "nothing audited"
+    );
+}
+
+#[test]
+fn errors_are_json_for_scripts_and_not_found_exits_3() {
+    let cli = Cli::new();
+    let out = cli.run(&[
+        "--json",
+        "schedules",
+        "show",
+        "00000000-0000-0000-0000-000000000000",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let error: Value = serde_json::from_slice(&out.stderr).expect("a JSON error on stderr");
+    assert_eq!(error["code"], "not_found");
+}
+
+#[test]
+fn a_stale_edit_exits_4_with_the_current_version() {
+    let cli = Cli::new();
+    let created = cli.json(&[
+        "schedules",
+        "add",
+        "--name",
+        "Prep",
+        "--method",
+        "a.med",
+        "--hourly",
+    ]);
+    let id = created["id"].as_str().unwrap();
+    let token = created["updatedAt"].as_str().unwrap();
+    cli.json(&["schedules", "edit", id, "--name", "Prep 2"]);
+    let out = cli.run(&[
+        "--json",
+        "schedules",
+        "edit",
+        id,
+        "--name",
+        "Prep 3",
+        "--expected-updated-at",
+        token,
+    ]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let error: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(error["code"], "conflict");
+    assert_eq!(
+        error["current"]["name"], "Prep 2",
+        "the conflict shows the current record"
+    );
+}
+
+#[test]
+fn history_csv_to_a_file() {
+    let cli = Cli::new();
+    let out_path = cli.db.with_file_name("history.csv");
+    let out = cli.run(&["history", "--csv", "--output", out_path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    assert!(
+        text.starts_with("run_id,schedule_id,schedule_name"),
+        "{text}"
+    );
+    let bad = cli.run(&[
+        "history",
+        "--csv",
+        "--output",
+        Path::new("/no/such/folder/h.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("Could not write"), "{}", stderr(&bad));
+}
+
+#[test]
+fn the_database_path_comes_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("env.sqlite3");
+    let out = Command::new(env!("CARGO_BIN_EXE_deckhand"))
+        .args(["--json", "info"])
+        .env("DECKHAND_DB", &db)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let info: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(info["database"], db.to_str().unwrap());
+    assert_eq!(info["integrity"][0], "ok");
+    assert!(db.exists());
+}

@@ -1,0 +1,6 @@
+//! Deckhand's core integration tests, in one binary so they link once.
+
+mod support;
+
+mod cli;
+mod store;

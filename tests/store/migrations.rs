@@ -1,0 +1,116 @@
+use deckhand::store::migrations;
+
+use crate::support::TestStore;
+
+#[test]
+fn migrations_are_valid() {
+    migrations()
+        .validate()
+        .expect("every migration applies cleanly to an empty database");
+}
+
+#[test]
+fn an_empty_database_gets_every_table() {
+    let db = TestStore::new();
+    assert_eq!(
+        db.store.schema_version().unwrap(),
+        1,
+        "one migration applied"
+    );
+    let tables: Vec<String> = db
+        .raw()
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        tables,
+        [
+            "audit_log",
+            "notification_contacts",
+            "notification_log",
+            "outbox",
+            "runs",
+            "runs_archive",
+            "schedules",
+            "settings",
+            "smtp_settings"
+        ],
+        "the tables DESIGN.md §2 needs"
+    );
+}
+
+#[test]
+fn reopening_is_a_no_op_that_keeps_data() {
+    let mut db = TestStore::new();
+    let schedule = db
+        .store
+        .create_schedule(&crate::support::daily("Prep"), "me")
+        .unwrap();
+    let again = db.reopen();
+    assert_eq!(
+        again.schema_version().unwrap(),
+        1,
+        "re-applying migrations changes nothing"
+    );
+    assert_eq!(
+        again.get_schedule(schedule.id).unwrap(),
+        schedule,
+        "data survives a reopen"
+    );
+    let objects = |store: &TestStore| -> i64 {
+        store
+            .raw()
+            .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
+            .unwrap()
+    };
+    let before = objects(&db);
+    drop(again);
+    let _third = db.reopen();
+    assert_eq!(objects(&db), before, "no table or index is created twice");
+}
+
+#[test]
+fn the_connection_uses_wal_and_the_file_is_healthy() {
+    let db = TestStore::new();
+    let mode: String = db
+        .raw()
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal", "WAL lets the UI read while the engine writes");
+    assert_eq!(db.store.integrity_check().unwrap(), ["ok"]);
+}
+
+#[test]
+fn foreign_keys_are_enforced() {
+    let mut db = TestStore::new();
+    let missing = uuid::Uuid::new_v4();
+    let error = db
+        .store
+        .insert_run(&deckhand::model::NewRun::pending(
+            missing,
+            crate::support::t("2026-06-02T08:00:00Z"),
+            deckhand::model::RunOrigin::Schedule,
+        ))
+        .unwrap_err();
+    assert_eq!(
+        error.code(),
+        "not_found",
+        "a run for a schedule that does not exist is refused: {error}"
+    );
+}
+
+#[test]
+fn a_database_in_a_missing_folder_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a").join("b").join("deckhand.sqlite3");
+    let store =
+        deckhand::Store::open(&path, std::sync::Arc::new(deckhand::clock::SystemClock)).unwrap();
+    assert!(
+        path.exists(),
+        "the folder and file are created on first use"
+    );
+    assert_eq!(store.schema_version().unwrap(), 1);
+}

@@ -1,0 +1,273 @@
+use deckhand::model::{NewRun, RunChanges, RunOrigin, RunStatus};
+use deckhand::store::StoreError;
+use strum::IntoEnumIterator;
+
+use crate::support::{ACTOR, TestStore, daily, t};
+
+#[test]
+fn a_run_is_written_pending_with_its_slot() {
+    let mut db = TestStore::new();
+    let s = db.store.create_schedule(&daily("Prep"), ACTOR).unwrap();
+    let run = db
+        .store
+        .insert_run(&NewRun::pending(
+            s.id,
+            t("2026-06-02T08:00:00Z"),
+            RunOrigin::Schedule,
+        ))
+        .unwrap();
+    assert_eq!(run.status, RunStatus::Pending);
+    assert_eq!(run.slot, t("2026-06-02T08:00:00Z"));
+    assert_eq!(run.queued_at, t("2026-06-01T12:00:00Z"));
+    assert_eq!(db.store.get_run(run.id).unwrap(), run);
+}
+
+#[test]
+fn a_second_run_for_the_same_slot_is_refused() {
+    let mut db = TestStore::new();
+    let s = db.store.create_schedule(&daily("Prep"), ACTOR).unwrap();
+    let slot = t("2026-06-02T08:00:00Z");
+    let first = db
+        .store
+        .insert_run(&NewRun::pending(s.id, slot, RunOrigin::Schedule))
+        .unwrap();
+    db.store
+        .transition_run(first.id, RunStatus::Running, &RunChanges::default())
+        .unwrap();
+    db.store
+        .transition_run(first.id, RunStatus::Completed, &RunChanges::default())
+        .unwrap();
+    // Even after the first one finished, and from another connection, as after a restart.
+    let mut other = db.reopen();
+    for origin in [RunOrigin::Schedule, RunOrigin::CatchUp] {
+        match other.insert_run(&NewRun::pending(s.id, slot, origin)) {
+            Err(StoreError::DuplicateRun {
+                schedule_id,
+                slot: at,
+            }) => {
+                assert_eq!((schedule_id, at), (s.id, slot));
+            }
+            result => panic!("a slot must run at most once, got {result:?}"),
+        }
+    }
+    assert_eq!(db.count("runs"), 1);
+    // Another slot is fine.
+    other
+        .insert_run(&NewRun::pending(
+            s.id,
+            t("2026-06-03T08:00:00Z"),
+            RunOrigin::Schedule,
+        ))
+        .unwrap();
+}
+
+#[test]
+fn runs_cannot_be_created_in_a_later_status() {
+    let mut db = TestStore::new();
+    let s = db.store.create_schedule(&daily("Prep"), ACTOR).unwrap();
+    for status in [RunStatus::Running, RunStatus::Completed, RunStatus::Waiting] {
+        let mut new = NewRun::pending(s.id, t("2026-06-02T08:00:00Z"), RunOrigin::Schedule);
+        new.status = status;
+        assert_eq!(
+            db.store.insert_run(&new).unwrap_err().code(),
+            "invalid_input",
+            "{status}"
+        );
+    }
+    let mut missed = NewRun::pending(s.id, t("2026-05-30T08:00:00Z"), RunOrigin::Schedule);
+    missed.status = RunStatus::Missed;
+    missed.missed_count = Some(3);
+    assert_eq!(db.store.insert_run(&missed).unwrap().missed_count, Some(3));
+}
+
+/// Every (from, to) pair: the store does exactly what `can_become` says, and a refused move
+/// changes nothing.
+#[test]
+fn only_legal_status_transitions_are_allowed() {
+    let mut db = TestStore::new();
+    let s = db.store.create_schedule(&daily("Prep"), ACTOR).unwrap();
+    // How to walk a fresh run to each status along legal moves.
+    let path_to = |status: RunStatus| -> Vec<RunStatus> {
+        use RunStatus::*;
+        match status {
+            Pending => vec![],
+            Waiting => vec![Waiting],
+            Running => vec![Running],
+            Stuck => vec![Running, Stuck],
+            Completed | Failed | Aborted | Interrupted => vec![Running, status],
+            Skipped | Cancelled => vec![status],
+            Missed => vec![],
+        }
+    };
+    let mut minute = 0;
+    let mut legal = 0;
+    for from in RunStatus::iter() {
+        for to in RunStatus::iter() {
+            minute += 1;
+            let mut new = NewRun::pending(
+                s.id,
+                t("2026-06-02T08:00:00Z") + chrono::Duration::minutes(minute),
+                RunOrigin::Schedule,
+            );
+            if from == RunStatus::Missed {
+                new.status = RunStatus::Missed;
+            }
+            let run = db.store.insert_run(&new).unwrap();
+            for step in path_to(from) {
+                db.store
+                    .transition_run(run.id, step, &RunChanges::default())
+                    .unwrap();
+            }
+            let changes = RunChanges {
+                error_message: Some("probe".into()),
+                ..Default::default()
+            };
+            let result = db.store.transition_run(run.id, to, &changes);
+            if from.can_become(to) {
+                legal += 1;
+                assert_eq!(result.unwrap().status, to, "{from} → {to} is legal");
+            } else {
+                match result {
+                    Err(StoreError::IllegalTransition { from: f, to: t, .. }) => {
+                        assert_eq!((f, t), (from, to))
+                    }
+                    other => panic!("{from} → {to} must be refused, got {other:?}"),
+                }
+                let after = db.store.get_run(run.id).unwrap();
+                assert_eq!(after.status, from, "a refused move changes nothing");
+                assert_eq!(after.error_message, None, "a refused move records nothing");
+            }
+        }
+    }
+    assert!(
+        legal > 20 && legal < 60,
+        "a sensible number of legal moves, not all or none: {legal}"
+    );
+    for terminal in RunStatus::iter().filter(|s| s.is_terminal()) {
+        assert!(
+            RunStatus::iter().all(|to| !terminal.can_become(to)),
+            "{terminal} is final"
+        );
+    }
+}
+
+#[test]
+fn a_transition_records_its_details() {
+    let mut db = TestStore::new();
+    let s = db.store.create_schedule(&daily("Prep"), ACTOR).unwrap();
+    let run = db
+        .store
+        .insert_run(&NewRun::pending(
+            s.id,
+            t("2026-06-02T08:00:00Z"),
+            RunOrigin::Manual,
+        ))
+        .unwrap();
+    let running = db
+        .store
+        .transition_run(
+            run.id,
+            RunStatus::Running,
+            &RunChanges {
+                attempt: Some(1),
+                started_at: Some(t("2026-06-02T08:00:01Z")),
+                command_line: Some(r#""C:\HxRun.exe" "C:\Methods\Prep.med" -r -t"#.into()),
+                pid: Some(4242),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!((running.attempt, running.pid), (1, Some(4242)));
+    let done = db
+        .store
+        .transition_run(
+            run.id,
+            RunStatus::Completed,
+            &RunChanges {
+                ended_at: Some(t("2026-06-02T08:45:00Z")),
+                exit_code: Some(0),
+                trace_file: Some(r"C:\LogFiles\Prep_1_Trace.trc".into()),
+                outcome_detail: Some("2026-06-02 08:45:00> SYSTEM : End method - complete;".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(done.pid, Some(4242), "earlier details are kept");
+    assert_eq!(done.started_at, Some(t("2026-06-02T08:00:01Z")));
+    assert_eq!(done.exit_code, Some(0));
+    assert!(done.outcome_detail.unwrap().contains("End method"));
+}
+
+#[test]
+fn runs_left_in_flight_can_be_found() {
+    let mut db = TestStore::new();
+    let s = db.store.create_schedule(&daily("Prep"), ACTOR).unwrap();
+    let a = db
+        .store
+        .insert_run(&NewRun::pending(
+            s.id,
+            t("2026-06-02T08:00:00Z"),
+            RunOrigin::Schedule,
+        ))
+        .unwrap();
+    let b = db
+        .store
+        .insert_run(&NewRun::pending(
+            s.id,
+            t("2026-06-03T08:00:00Z"),
+            RunOrigin::Schedule,
+        ))
+        .unwrap();
+    db.store
+        .transition_run(b.id, RunStatus::Running, &RunChanges::default())
+        .unwrap();
+    let c = db
+        .store
+        .insert_run(&NewRun::pending(
+            s.id,
+            t("2026-06-04T08:00:00Z"),
+            RunOrigin::Schedule,
+        ))
+        .unwrap();
+    db.store
+        .transition_run(c.id, RunStatus::Cancelled, &RunChanges::default())
+        .unwrap();
+    let open: Vec<_> = db
+        .store
+        .runs_in_status(&[
+            RunStatus::Pending,
+            RunStatus::Waiting,
+            RunStatus::Running,
+            RunStatus::Stuck,
+        ])
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(open, [a.id, b.id], "oldest first, finished runs left out");
+}
+
+#[test]
+fn a_schedule_with_a_run_in_flight_cannot_be_deleted() {
+    let mut db = TestStore::new();
+    let s = db.store.create_schedule(&daily("Prep"), ACTOR).unwrap();
+    let run = db
+        .store
+        .insert_run(&NewRun::pending(
+            s.id,
+            t("2026-06-02T08:00:00Z"),
+            RunOrigin::Schedule,
+        ))
+        .unwrap();
+    db.store
+        .transition_run(run.id, RunStatus::Running, &RunChanges::default())
+        .unwrap();
+    let error = db.store.delete_schedule(s.id, ACTOR).unwrap_err();
+    assert_eq!(error.code(), "run_in_progress", "{error}");
+    assert!(
+        error.to_string().contains("running"),
+        "the message says why: {error}"
+    );
+    assert_eq!(db.count("schedules"), 1);
+    assert_eq!(db.count("runs"), 1);
+}

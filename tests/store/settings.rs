@@ -1,0 +1,81 @@
+use deckhand::model::{AppSettings, AuditAction, SettingKey};
+use strum::IntoEnumIterator;
+
+use crate::support::{ACTOR, TestStore};
+
+#[test]
+fn defaults_until_set() {
+    let mut db = TestStore::new();
+    assert_eq!(db.store.settings().unwrap(), AppSettings::default());
+    assert_eq!(AppSettings::default().hxrun_args, "{method} -r -t");
+    let settings = db
+        .store
+        .set_setting(SettingKey::MaxConcurrentRuns, " 2 ", "Ann")
+        .unwrap();
+    assert_eq!(settings.max_concurrent_runs, 2);
+    let settings = db
+        .store
+        .set_setting(
+            SettingKey::RobotProcessNames,
+            "HxRun.exe, HxRun2.exe",
+            "Ann",
+        )
+        .unwrap();
+    assert_eq!(settings.robot_process_names, ["HxRun.exe", "HxRun2.exe"]);
+    assert_eq!(
+        db.reopen().settings().unwrap(),
+        settings,
+        "settings survive a restart"
+    );
+
+    let entry = &db
+        .store
+        .audit_log(Some("max_concurrent_runs"), 1, 0)
+        .unwrap()[0];
+    assert_eq!(entry.action, AuditAction::SettingChanged);
+    assert_eq!(
+        entry.detail, "max_concurrent_runs: '1' → '2'",
+        "old and new value"
+    );
+
+    let reset = db
+        .store
+        .reset_setting(SettingKey::MaxConcurrentRuns, "Ann")
+        .unwrap();
+    assert_eq!(reset.max_concurrent_runs, 1);
+}
+
+#[test]
+fn bad_values_are_refused_and_nothing_changes() {
+    let mut db = TestStore::new();
+    let cases = [
+        (SettingKey::MaxConcurrentRuns, "0"),
+        (SettingKey::MaxConcurrentRuns, "9"),
+        (SettingKey::MaxConcurrentRuns, "two"),
+        (SettingKey::MaxConcurrentRuns, "-1"),
+        (SettingKey::StuckThresholdMinutes, "NaN"),
+        (SettingKey::HxrunArgs, "-r -t"),
+        (SettingKey::HxrunPath, "  "),
+        (SettingKey::LogFolder, "C:\\Lo\ngs"),
+        (SettingKey::RobotProcessNames, "HxRun.exe,,"),
+    ];
+    for (key, value) in cases {
+        let error = db.store.set_setting(key, value, ACTOR).unwrap_err();
+        assert_eq!(error.code(), "invalid_input", "{key} = {value:?}");
+    }
+    assert_eq!(db.store.settings().unwrap(), AppSettings::default());
+    assert_eq!(db.count("audit_log"), 0);
+}
+
+#[test]
+fn every_setting_can_be_set_to_its_default() {
+    let mut db = TestStore::new();
+    let defaults = AppSettings::default();
+    for key in SettingKey::iter() {
+        let text = deckhand::store::settings_text(&defaults, key);
+        db.store
+            .set_setting(key, &text, ACTOR)
+            .unwrap_or_else(|e| panic!("{key}: {e}"));
+    }
+    assert_eq!(db.store.settings().unwrap(), defaults);
+}

@@ -1,0 +1,75 @@
+//! Shared test set-up: a real SQLite file in a temporary folder and a clock that moves only
+//! when told to.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use deckhand::clock::ManualClock;
+use deckhand::model::{Recurrence, ScheduleDraft};
+use deckhand::store::Store;
+use tempfile::TempDir;
+
+pub const ACTOR: &str = "Dr. Test";
+
+/// An instant from RFC 3339 text.
+pub fn t(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .expect("a valid test instant")
+        .with_timezone(&Utc)
+}
+
+pub struct TestStore {
+    pub dir: TempDir,
+    pub clock: Arc<ManualClock>,
+    pub store: Store,
+}
+
+impl TestStore {
+    /// A fresh database file, with the clock at 2026-06-01 12:00 UTC.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let clock = Arc::new(ManualClock::new(t("2026-06-01T12:00:00Z")));
+        let store = Store::open(&dir.path().join("deckhand.sqlite3"), clock.clone())
+            .expect("the store opens");
+        TestStore { dir, clock, store }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("deckhand.sqlite3")
+    }
+
+    /// A second connection to the same file, sharing the clock.
+    pub fn reopen(&self) -> Store {
+        Store::open(&self.path(), self.clock.clone()).expect("the store reopens")
+    }
+
+    /// A plain connection for looking under the hood.
+    pub fn raw(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.path()).expect("a raw connection")
+    }
+
+    /// How many rows `table` has.
+    pub fn count(&self, table: &str) -> i64 {
+        self.raw()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+                row.get(0)
+            })
+            .expect("count")
+    }
+}
+
+/// A valid daily schedule draft.
+pub fn daily(name: &str) -> ScheduleDraft {
+    ScheduleDraft {
+        name: name.to_owned(),
+        method_path: r"C:\Methods\Prep.med".to_owned(),
+        recurrence: Recurrence::Daily {
+            start: t("2026-06-02T08:00:00Z"),
+        },
+        retry: Default::default(),
+        missed_runs: Default::default(),
+        expected_duration_minutes: Some(45),
+        active: true,
+    }
+}
