@@ -34,6 +34,13 @@ CREATE TABLE schedules (
 CREATE INDEX schedules_due ON schedules (next_run)
     WHERE active = 1 AND archived = 0 AND recovery_required = 0;
 
+-- Texts that repeat across many runs (a schedule's HxRun command line, the trace folder),
+-- stored once: a run refers to them by id. Keeps a million runs well under 400 MB.
+CREATE TABLE text_pool (
+    id   INTEGER PRIMARY KEY,
+    text TEXT NOT NULL UNIQUE
+);
+
 -- `seq` orders runs that share a slot; AUTOINCREMENT so a value is never reused and an
 -- archived run keeps its place in history.
 CREATE TABLE runs (
@@ -49,17 +56,19 @@ CREATE TABLE runs (
     queued_at      INTEGER NOT NULL,
     started_at     INTEGER,
     ended_at       INTEGER,
-    command_line   TEXT,
+    command_line   INTEGER REFERENCES text_pool (id),  -- the HxRun command line
     pid            INTEGER,
     exit_code      INTEGER,
-    trace_file     TEXT,
+    trace_folder   INTEGER REFERENCES text_pool (id),  -- the trace file's folder, separator kept
+    trace_name     TEXT,                               -- the trace file's name
     outcome_detail TEXT,
     error_message  TEXT,
     -- At most one run per schedule per slot, ever. Also serves "history of one schedule".
     UNIQUE (schedule_id, slot)
 );
 CREATE INDEX runs_by_slot ON runs (slot);
-CREATE INDEX runs_by_status ON runs (status, slot);
+-- Most runs complete: "completed, newest first" walks runs_by_slot; the index keeps the rest.
+CREATE INDEX runs_by_status ON runs (status, slot) WHERE status <> 'completed';
 
 -- Runs of deleted schedules, with the schedule's name and method path as they were.
 CREATE TABLE runs_archive (
@@ -77,16 +86,17 @@ CREATE TABLE runs_archive (
     queued_at      INTEGER NOT NULL,
     started_at     INTEGER,
     ended_at       INTEGER,
-    command_line   TEXT,
+    command_line   INTEGER REFERENCES text_pool (id),
     pid            INTEGER,
     exit_code      INTEGER,
-    trace_file     TEXT,
+    trace_folder   INTEGER REFERENCES text_pool (id),
+    trace_name     TEXT,
     outcome_detail TEXT,
     error_message  TEXT
 );
 CREATE INDEX runs_archive_by_schedule ON runs_archive (schedule_id, slot);
 CREATE INDEX runs_archive_by_slot ON runs_archive (slot);
-CREATE INDEX runs_archive_by_status ON runs_archive (status, slot);
+CREATE INDEX runs_archive_by_status ON runs_archive (status, slot) WHERE status <> 'completed';
 
 CREATE TABLE notification_contacts (
     id         BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 16),

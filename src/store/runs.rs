@@ -11,10 +11,41 @@ use super::sql::{ms, opt_time, time};
 use super::{Result, Store, StoreError};
 use crate::model::{HistoryEntry, HistoryPage, HistoryQuery, NewRun, Run, RunChanges, RunStatus};
 
-/// Run columns, in the order [`run_from_row`] reads them.
-const RUN_COLUMNS: &str = "id, schedule_id, slot, origin, status, attempt, missed_count, \
-    queued_at, started_at, ended_at, command_line, pid, exit_code, trace_file, outcome_detail, \
-    error_message";
+/// Run columns as SELECT expressions over the table aliased `alias`, in the order
+/// [`run_from_row`] reads them. Pooled texts are looked up; the trace path is rejoined.
+fn run_columns(alias: &str) -> String {
+    format!(
+        "{a}.id, {a}.schedule_id, {a}.slot, {a}.origin, {a}.status, {a}.attempt, \
+         {a}.missed_count, {a}.queued_at, {a}.started_at, {a}.ended_at, \
+         (SELECT text FROM text_pool WHERE id = {a}.command_line), {a}.pid, {a}.exit_code, \
+         COALESCE((SELECT text FROM text_pool WHERE id = {a}.trace_folder), '') || {a}.trace_name, \
+         {a}.outcome_detail, {a}.error_message",
+        a = alias
+    )
+}
+
+/// Stores `text` once in the text pool and returns its id.
+fn pooled(tx: &Transaction<'_>, text: Option<&str>) -> Result<Option<i64>> {
+    let Some(text) = text else { return Ok(None) };
+    tx.execute(
+        "INSERT INTO text_pool (text) VALUES (?1) ON CONFLICT (text) DO NOTHING",
+        [text],
+    )?;
+    Ok(Some(tx.query_row(
+        "SELECT id FROM text_pool WHERE text = ?1",
+        [text],
+        |row| row.get(0),
+    )?))
+}
+
+/// Splits a path after its last separator (either kind: the PC is Windows, tests are not),
+/// so the folder can be pooled. Rejoining the two gives the path back exactly.
+fn split_path(path: &str) -> (Option<&str>, &str) {
+    match path.rfind(['\\', '/']) {
+        Some(at) => (Some(&path[..=at]), &path[at + 1..]),
+        None => (None, path),
+    }
+}
 
 /// The CSV export's header line.
 pub const CSV_HEADER: [&str; 19] = [
@@ -71,7 +102,7 @@ fn history_from_row(row: &Row<'_>) -> rusqlite::Result<HistoryEntry> {
 
 fn get_in(tx: &Transaction<'_>, id: Uuid) -> Result<Run> {
     tx.query_row(
-        &format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1"),
+        &format!("SELECT {} FROM runs r WHERE r.id = ?1", run_columns("r")),
         [id],
         run_from_row,
     )
@@ -91,8 +122,13 @@ fn history_sql(query: &HistoryQuery, paged: bool) -> (String, Vec<Value>) {
             params.push(Value::Blob(id.as_bytes().to_vec()));
         }
         if let Some(status) = query.status {
-            parts.push(format!("{alias}.status = ?"));
-            params.push(Value::Text(status.to_string()));
+            // Literals, not parameters, so SQLite can see that the partial status index
+            // (`WHERE status <> 'completed'`) applies: it only matches a query that repeats
+            // that term word for word. The spelling comes from the enum, never from user text.
+            parts.push(format!("{alias}.status = '{status}'"));
+            if status != RunStatus::Completed {
+                parts.push(format!("{alias}.status <> 'completed'"));
+            }
         }
         if let Some(from) = query.from {
             parts.push(format!("{alias}.slot >= ?"));
@@ -114,22 +150,15 @@ fn history_sql(query: &HistoryQuery, paged: bool) -> (String, Vec<Value>) {
             format!("WHERE {}", parts.join(" AND "))
         }
     };
-    let columns = |alias: &str| {
-        RUN_COLUMNS
-            .split(", ")
-            .map(|c| format!("{alias}.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let mut sql = format!(
         "SELECT {}, s.name, s.method_path, 0 AS deleted, r.seq AS seq FROM runs r
            JOIN schedules s ON s.id = r.schedule_id {}
          UNION ALL
          SELECT {}, a.schedule_name, a.method_path, 1, a.seq FROM runs_archive a {}
          ORDER BY 3 DESC, seq DESC",
-        columns("r"),
+        run_columns("r"),
         where_clause(live),
-        columns("a"),
+        run_columns("a"),
         where_clause(archived),
     );
     if paged {
@@ -197,7 +226,7 @@ impl Store {
     pub fn get_run(&self, id: Uuid) -> Result<Run> {
         self.conn
             .query_row(
-                &format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1"),
+                &format!("SELECT {} FROM runs r WHERE r.id = ?1", run_columns("r")),
                 [id],
                 run_from_row,
             )
@@ -217,6 +246,11 @@ impl Store {
                     to,
                 });
             }
+            let command_line = pooled(tx, changes.command_line.as_deref())?;
+            let (trace_folder, trace_name) = match changes.trace_file.as_deref().map(split_path) {
+                Some((folder, name)) => (pooled(tx, folder)?, Some(name)),
+                None => (None, None),
+            };
             tx.execute(
                 "UPDATE runs SET status = ?2,
                     attempt = COALESCE(?3, attempt),
@@ -225,9 +259,10 @@ impl Store {
                     command_line = COALESCE(?6, command_line),
                     pid = COALESCE(?7, pid),
                     exit_code = COALESCE(?8, exit_code),
-                    trace_file = COALESCE(?9, trace_file),
-                    outcome_detail = COALESCE(?10, outcome_detail),
-                    error_message = COALESCE(?11, error_message)
+                    trace_folder = CASE WHEN ?10 IS NULL THEN trace_folder ELSE ?9 END,
+                    trace_name = COALESCE(?10, trace_name),
+                    outcome_detail = COALESCE(?11, outcome_detail),
+                    error_message = COALESCE(?12, error_message)
                  WHERE id = ?1",
                 params![
                     id,
@@ -235,10 +270,11 @@ impl Store {
                     changes.attempt,
                     changes.started_at.map(ms),
                     changes.ended_at.map(ms),
-                    changes.command_line,
+                    command_line,
                     changes.pid,
                     changes.exit_code,
-                    changes.trace_file,
+                    trace_folder,
+                    trace_name,
                     changes.outcome_detail,
                     changes.error_message
                 ],
@@ -255,7 +291,8 @@ impl Store {
         }
         let marks = vec!["?"; statuses.len()].join(", ");
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {RUN_COLUMNS} FROM runs WHERE status IN ({marks}) ORDER BY slot, seq"
+            "SELECT {} FROM runs r WHERE r.status IN ({marks}) ORDER BY r.slot, r.seq",
+            run_columns("r")
         ))?;
         let rows = stmt.query_map(params_from_iter(statuses), run_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -396,11 +396,11 @@ impl Store {
             let moved = tx.execute(
                 "INSERT INTO runs_archive (seq, id, schedule_id, schedule_name, method_path,
                     archived_at, slot, origin, status, attempt, missed_count, queued_at,
-                    started_at, ended_at, command_line, pid, exit_code, trace_file,
-                    outcome_detail, error_message)
+                    started_at, ended_at, command_line, pid, exit_code, trace_folder,
+                    trace_name, outcome_detail, error_message)
                  SELECT seq, id, schedule_id, ?2, ?3, ?4, slot, origin, status, attempt,
                     missed_count, queued_at, started_at, ended_at, command_line, pid, exit_code,
-                    trace_file, outcome_detail, error_message
+                    trace_folder, trace_name, outcome_detail, error_message
                  FROM runs WHERE schedule_id = ?1",
                 params![id, current.name, current.method_path, ms(now)],
             )?;

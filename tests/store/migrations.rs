@@ -36,7 +36,8 @@ fn an_empty_database_gets_every_table() {
             "runs_archive",
             "schedules",
             "settings",
-            "smtp_settings"
+            "smtp_settings",
+            "text_pool"
         ],
         "the tables DESIGN.md §2 needs"
     );

@@ -271,3 +271,56 @@ fn a_schedule_with_a_run_in_flight_cannot_be_deleted() {
     assert_eq!(db.count("schedules"), 1);
     assert_eq!(db.count("runs"), 1);
 }
+
+/// Command lines and trace folders are pooled in storage; what comes back is exactly what
+/// went in, whatever the separators.
+#[test]
+fn pooled_texts_come_back_exactly() {
+    let mut db = TestStore::new();
+    let s = db.store.create_schedule(&daily("Prep"), ACTOR).unwrap();
+    let traces = [
+        r"C:\Program Files (x86)\HAMILTON\LogFiles\Prep_1_Trace.trc",
+        "/var/log/venus/Prep_2_Trace.trc",
+        "Prep_3_Trace.trc",
+        r"\\server\logs\",
+        "C:/mixed\\sep/Prep_4.trc",
+    ];
+    let mut ids = Vec::new();
+    for (i, trace) in traces.iter().enumerate() {
+        let run = db
+            .store
+            .insert_run(&NewRun::pending(
+                s.id,
+                t("2026-06-02T08:00:00Z") + chrono::Duration::days(i as i64),
+                RunOrigin::Schedule,
+            ))
+            .unwrap();
+        let command = format!(r#""C:\HxRun.exe" "C:\Methods\Prep.med" -r -t # {}"#, i % 2);
+        let done = db
+            .store
+            .transition_run(
+                run.id,
+                RunStatus::Running,
+                &RunChanges {
+                    command_line: Some(command.clone()),
+                    trace_file: Some((*trace).to_owned()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(done.trace_file.as_deref(), Some(*trace));
+        assert_eq!(done.command_line, Some(command));
+        ids.push(run.id);
+    }
+    assert_eq!(
+        db.count("text_pool"),
+        2 + 4,
+        "two command lines and four distinct folders, each once"
+    );
+    // A later change that does not mention the trace keeps it.
+    let kept = db
+        .store
+        .transition_run(ids[0], RunStatus::Completed, &RunChanges::default())
+        .unwrap();
+    assert_eq!(kept.trace_file.as_deref(), Some(traces[0]));
+}
