@@ -93,7 +93,7 @@ fn seed(path: &Path, runs: usize) -> (Vec<Uuid>, i64, i64) {
             .unwrap();
         // The store pools repeated texts (see migrations/0001): one command line per
         // schedule, one trace folder.
-        let mut pool = |text: String| -> i64 {
+        let pool = |text: String| -> i64 {
             tx.execute(
                 "INSERT INTO text_pool (text) VALUES (?1) ON CONFLICT DO NOTHING",
                 [&text],

@@ -267,10 +267,13 @@ fn every_user_action_is_audited() {
     );
 }
 
+/// What to do to a valid draft to make it invalid.
+type Change = Box<dyn Fn(&mut deckhand::model::ScheduleDraft)>;
+
 /// Each case: what to change in a valid draft, and the field that must be named.
 #[test]
 fn invalid_schedules_are_refused_and_nothing_is_written() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut deckhand::model::ScheduleDraft)>)> = vec![
+    let cases: Vec<(&str, Change)> = vec![
         ("name", Box::new(|d| d.name = "   ".into())),
         ("name", Box::new(|d| d.name = "x".repeat(121))),
         ("name", Box::new(|d| d.name = "two\nlines".into())),

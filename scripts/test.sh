@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine (as root) and runs every Deckhand test and check.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$DECKHAND_ROOT"
+
+step "Formatting (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "Building the UI (the desktop crate embeds ui/dist)"
+(cd ui && npm run build)
+
+step "Lints (cargo clippy, every crate and target, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests (core: store, CLI, bindings; desktop shell)"
+cargo test --workspace --locked
+
+step "TypeScript bindings are up to date"
+# `cargo test` above re-exported them from the Rust types; any difference means the committed
+# bindings are stale.
+if git -C "$DECKHAND_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  stale=$(git status --porcelain -- ui/src/bindings)
+  if [ -n "$stale" ]; then
+    echo "The committed TypeScript bindings differ from the Rust types:" >&2
+    echo "$stale" >&2
+    git --no-pager diff -- ui/src/bindings >&2
+    echo "Run 'cargo test -p deckhand export_bindings' and commit ui/src/bindings." >&2
+    exit 1
+  fi
+fi
+
+step "UI lint, type check and unit tests"
+(cd ui && npm run lint && npm run typecheck && npm test)
+
+step "All tests passed"
