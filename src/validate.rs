@@ -354,16 +354,25 @@ pub fn contact(draft: &ContactDraft) -> Result<ContactDraft, Invalid> {
     })
 }
 
+/// A mail server's host name or IP address: no scheme, port, path or spaces.
+fn host(value: &str) -> Result<String, FieldError> {
+    let host = text("host", "The mail server's host name", value, 253)?;
+    let bad = |c: char| c.is_whitespace() || matches!(c, '/' | '@' | '\\' | '?' | '#');
+    if host.chars().any(bad) || host.contains("://") {
+        return Err(FieldError::new(
+            "host",
+            format!(
+                "'{host}' is not a host name: write just the server's name, e.g. smtp.example.org, and the port separately."
+            ),
+        ));
+    }
+    Ok(host)
+}
+
 /// SMTP settings.
 pub fn smtp(settings: &SmtpSettings) -> Result<SmtpSettings, Invalid> {
     let mut checks = Checks::default();
-    let host = checks.check(text("host", "The mail server's host name", &settings.host, 253).and_then(|host| {
-        if host.chars().any(|c| c.is_whitespace() || c == '/' || c == ':' && !host.contains('.')) {
-            Err(FieldError::new("host", format!("'{host}' is not a host name: write just the server's name, e.g. smtp.example.org, without spaces or slashes.")))
-        } else {
-            Ok(host)
-        }
-    }));
+    let host = checks.check(host(&settings.host));
     if settings.port == 0 {
         checks.0.push(FieldError::new(
             "port",

@@ -73,8 +73,7 @@ pub enum StoreError {
     RunInProgress { name: String, status: RunStatus },
     /// Another program held the database for longer than the busy timeout.
     #[error(
-        "The database is in use by another program and did not become free within {} seconds; nothing was changed. Try again in a moment.",
-        BUSY_TIMEOUT.as_secs()
+        "The database is in use by another program and did not become free in time; nothing was changed. Try again in a moment."
     )]
     Busy(#[source] rusqlite::Error),
     /// The database folder could not be created.
@@ -169,6 +168,12 @@ impl Store {
             clock,
             path: path.to_path_buf(),
         })
+    }
+
+    /// How long a write waits for another connection's lock ([`BUSY_TIMEOUT`] unless set).
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
+        self.conn.busy_timeout(timeout)?;
+        Ok(())
     }
 
     /// The database file.

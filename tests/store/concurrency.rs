@@ -86,3 +86,27 @@ fn a_writer_waits_for_a_held_lock() {
         .expect("waits for the lock, then writes");
     release.join().unwrap();
 }
+
+/// A lock held longer than the busy timeout: a clear error, nothing written, and the next
+/// write after the lock is gone lands.
+#[test]
+fn a_lock_held_too_long_gives_a_clear_error_and_writes_nothing() {
+    let mut db = TestStore::new();
+    db.store
+        .set_busy_timeout(std::time::Duration::from_millis(100))
+        .unwrap();
+    let raw = db.raw();
+    raw.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let error = db.store.create_schedule(&daily("Prep"), ACTOR).unwrap_err();
+    assert_eq!(error.code(), "database_busy");
+    assert!(
+        error.to_string().contains("in use by another program"),
+        "{error}"
+    );
+    raw.execute_batch("COMMIT").unwrap();
+    assert_eq!(db.count("schedules"), 0, "nothing half-written");
+    assert_eq!(db.count("audit_log"), 0);
+    db.store
+        .create_schedule(&daily("Prep"), ACTOR)
+        .expect("lands once the lock is gone");
+}
