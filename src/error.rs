@@ -14,7 +14,8 @@ use crate::validate::FieldError;
 #[ts(export)]
 pub struct IpcError {
     /// `invalid_input`, `not_found`, `conflict`, `duplicate_run`, `illegal_transition`,
-    /// `run_in_progress`, `database_busy`, `database`, `migration`, `io`, `config`.
+    /// `run_in_progress`, `database_busy`, `database`, `migration`, `io`, `config`,
+    /// `internal` (a bug: a call that did not finish).
     pub code: String,
     /// What happened, in words a scientist understands.
     pub message: String,
@@ -22,6 +23,18 @@ pub struct IpcError {
     pub fields: Vec<FieldError>,
     /// For `conflict`: the schedule as it is now.
     pub current: Option<Box<Schedule>>,
+}
+
+impl IpcError {
+    /// An error with no field details and no current record.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        IpcError {
+            code: code.to_owned(),
+            message: message.into(),
+            fields: Vec::new(),
+            current: None,
+        }
+    }
 }
 
 impl From<StoreError> for IpcError {
@@ -44,11 +57,6 @@ impl From<StoreError> for IpcError {
 
 impl From<ConfigError> for IpcError {
     fn from(error: ConfigError) -> Self {
-        IpcError {
-            code: "config".to_owned(),
-            message: error.to_string(),
-            fields: Vec::new(),
-            current: None,
-        }
+        IpcError::new("config", error.to_string())
     }
 }

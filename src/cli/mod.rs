@@ -99,18 +99,8 @@ impl Failure {
         match self {
             Failure::Store(e) => e.into(),
             Failure::Config(e) => e.into(),
-            Failure::Input(message) => IpcError {
-                code: "invalid_input".to_owned(),
-                message,
-                fields: Vec::new(),
-                current: None,
-            },
-            Failure::Output(e) => IpcError {
-                code: "io".to_owned(),
-                message: format!("Could not write the output: {e}"),
-                fields: Vec::new(),
-                current: None,
-            },
+            Failure::Input(message) => IpcError::new("invalid_input", message),
+            Failure::Output(e) => IpcError::new("io", format!("Could not write the output: {e}")),
         }
     }
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Renders deckhand.svg (the source of truth) into the icons Tauri bundles:
+# icon.png (1024×1024 RGBA), 32x32.png, 128x128.png, 128x128@2x.png, icon.ico
+# and icon.icns. Needs ImageMagick's /usr/bin/convert and the UI's npm
+# packages (for the Tauri CLI): run `npm ci` in ui/ first.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+# ImageMagick's own SVG renderer draws deckhand.svg correctly because every
+# shape there carries explicit fill and stroke attributes.
+/usr/bin/convert -background none -density 96 deckhand.svg -resize 1024x1024 PNG32:icon.png
+
+# `tauri icon` writes every platform's sizes (Android, iOS, Windows Store …)
+# and a 512 px icon.png; keep only what tauri.conf.json's bundle.icon lists.
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+../ui/node_modules/.bin/tauri icon icon.png -o "$out" >/dev/null 2>&1
+cp "$out"/{32x32.png,128x128.png,128x128@2x.png,icon.ico,icon.icns} .
+echo "icons: rendered $(ls -1 ./*.png ./*.ico ./*.icns | wc -l) files from deckhand.svg"

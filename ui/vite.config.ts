@@ -1,0 +1,30 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The built UI is embedded into the Deckhand binary and served by Tauri under a
+// strict Content-Security-Policy (see src-tauri/tauri.conf.json).
+export default defineConfig({
+  plugins: [react()],
+  // Tauri serves the files from its own protocol root; relative paths keep the
+  // bundle independent of that origin.
+  base: './',
+  clearScreen: false,
+  server: {
+    port: 5173,
+    strictPort: true,
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // WebKitGTK (Linux) and WebView2 (Windows) are both recent engines.
+    target: ['es2022', 'safari16'],
+    // Never inline assets as data: URLs: the CSP allows images from 'self' only.
+    assetsInlineLimit: 0,
+    sourcemap: false,
+  },
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts'],
+  },
+});
