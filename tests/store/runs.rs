@@ -8,14 +8,7 @@ use crate::support::{ACTOR, TestStore, daily, t};
 fn a_run_is_written_pending_with_its_slot() {
     let mut db = TestStore::new();
     let s = db.store.create_schedule(&daily("Prep"), ACTOR).unwrap();
-    let run = db
-        .store
-        .insert_run(&NewRun::pending(
-            s.id,
-            t("2026-06-02T08:00:00Z"),
-            RunOrigin::Schedule,
-        ))
-        .unwrap();
+    let run = db.pending(s.id, "2026-06-02T08:00:00Z");
     assert_eq!(run.status, RunStatus::Pending);
     assert_eq!(run.slot, t("2026-06-02T08:00:00Z"));
     assert_eq!(run.queued_at, t("2026-06-01T12:00:00Z"));
@@ -31,12 +24,8 @@ fn a_second_run_for_the_same_slot_is_refused() {
         .store
         .insert_run(&NewRun::pending(s.id, slot, RunOrigin::Schedule))
         .unwrap();
-    db.store
-        .transition_run(first.id, RunStatus::Running, &RunChanges::default())
-        .unwrap();
-    db.store
-        .transition_run(first.id, RunStatus::Completed, &RunChanges::default())
-        .unwrap();
+    db.advance(first.id, &[RunStatus::Running]);
+    db.advance(first.id, &[RunStatus::Completed]);
     // Even after the first one finished, and from another connection, as after a restart.
     let mut other = db.reopen();
     for origin in [RunOrigin::Schedule, RunOrigin::CatchUp] {
@@ -202,36 +191,11 @@ fn a_transition_records_its_details() {
 fn runs_left_in_flight_can_be_found() {
     let mut db = TestStore::new();
     let s = db.store.create_schedule(&daily("Prep"), ACTOR).unwrap();
-    let a = db
-        .store
-        .insert_run(&NewRun::pending(
-            s.id,
-            t("2026-06-02T08:00:00Z"),
-            RunOrigin::Schedule,
-        ))
-        .unwrap();
-    let b = db
-        .store
-        .insert_run(&NewRun::pending(
-            s.id,
-            t("2026-06-03T08:00:00Z"),
-            RunOrigin::Schedule,
-        ))
-        .unwrap();
-    db.store
-        .transition_run(b.id, RunStatus::Running, &RunChanges::default())
-        .unwrap();
-    let c = db
-        .store
-        .insert_run(&NewRun::pending(
-            s.id,
-            t("2026-06-04T08:00:00Z"),
-            RunOrigin::Schedule,
-        ))
-        .unwrap();
-    db.store
-        .transition_run(c.id, RunStatus::Cancelled, &RunChanges::default())
-        .unwrap();
+    let a = db.pending(s.id, "2026-06-02T08:00:00Z");
+    let b = db.pending(s.id, "2026-06-03T08:00:00Z");
+    db.advance(b.id, &[RunStatus::Running]);
+    let c = db.pending(s.id, "2026-06-04T08:00:00Z");
+    db.advance(c.id, &[RunStatus::Cancelled]);
     let open: Vec<_> = db
         .store
         .runs_in_status(&[
@@ -251,17 +215,8 @@ fn runs_left_in_flight_can_be_found() {
 fn a_schedule_with_a_run_in_flight_cannot_be_deleted() {
     let mut db = TestStore::new();
     let s = db.store.create_schedule(&daily("Prep"), ACTOR).unwrap();
-    let run = db
-        .store
-        .insert_run(&NewRun::pending(
-            s.id,
-            t("2026-06-02T08:00:00Z"),
-            RunOrigin::Schedule,
-        ))
-        .unwrap();
-    db.store
-        .transition_run(run.id, RunStatus::Running, &RunChanges::default())
-        .unwrap();
+    let run = db.pending(s.id, "2026-06-02T08:00:00Z");
+    db.advance(run.id, &[RunStatus::Running]);
     let error = db.store.delete_schedule(s.id, ACTOR).unwrap_err();
     assert_eq!(error.code(), "run_in_progress", "{error}");
     assert!(

@@ -49,6 +49,25 @@ impl TestStore {
         rusqlite::Connection::open(self.path()).expect("a raw connection")
     }
 
+    /// A pending scheduled run of `schedule` at `slot` (RFC 3339).
+    pub fn pending(&mut self, schedule: uuid::Uuid, slot: &str) -> deckhand::model::Run {
+        let new = deckhand::model::NewRun::pending(
+            schedule,
+            t(slot),
+            deckhand::model::RunOrigin::Schedule,
+        );
+        self.store.insert_run(&new).expect("the run is written")
+    }
+
+    /// Moves `run` through `statuses` in turn.
+    pub fn advance(&mut self, run: uuid::Uuid, statuses: &[deckhand::model::RunStatus]) {
+        for status in statuses {
+            self.store
+                .transition_run(run, *status, &Default::default())
+                .unwrap_or_else(|e| panic!("run moves to {status}: {e}"));
+        }
+    }
+
     /// How many rows `table` has.
     pub fn count(&self, table: &str) -> i64 {
         self.raw()
