@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod model;
+pub mod slots;
 pub mod store;
 pub mod validate;
 

@@ -329,3 +329,32 @@ fn the_database_path_comes_from_the_environment() {
     assert_eq!(info["integrity"][0], "ok");
     assert!(db.exists());
 }
+
+#[test]
+fn preview_lists_the_next_runs() {
+    let cli = Cli::new();
+    let created = cli.json(&[
+        "schedules",
+        "add",
+        "--name",
+        "Prep",
+        "--method",
+        "a.med",
+        "--every",
+        "6",
+        "--start",
+        "2030-01-01T00:00:00Z",
+    ]);
+    let id = created["id"].as_str().unwrap();
+    let slots = cli.json(&["schedule", "preview", id, "--count", "3"]);
+    assert_eq!(
+        slots,
+        serde_json::json!([
+            "2030-01-01T00:00:00Z",
+            "2030-01-01T06:00:00Z",
+            "2030-01-01T12:00:00Z"
+        ])
+    );
+    let out = cli.run(&["schedule", "preview", id, "--count", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -25,6 +25,13 @@ pub enum ScheduleCommand {
     },
     /// Show one schedule in full.
     Show { id: String },
+    /// The next times a schedule will run (this PC's time zone).
+    Preview {
+        id: String,
+        /// How many runs to show (1 to 1000).
+        #[arg(long, default_value_t = 10)]
+        count: usize,
+    },
     /// Change a schedule; only the options given change.
     Edit(EditArgs),
     /// Hide a schedule and stop it running; its history stays.
@@ -373,6 +380,38 @@ pub fn run(ctx: &mut Context, command: ScheduleCommand) -> Result<(), Failure> {
         ScheduleCommand::Show { id } => {
             let schedule = ctx.store.find_schedule_by_prefix(&id)?;
             ctx.print(&schedule, || details(&schedule))
+        }
+        ScheduleCommand::Preview { id, count } => {
+            if !(1..=1000).contains(&count) {
+                return Err(Failure::Input(format!(
+                    "--count {count} is out of range: ask for 1 to 1000 runs"
+                )));
+            }
+            let schedule = ctx.store.find_schedule_by_prefix(&id)?;
+            let slots = deckhand::slots::preview(&schedule.recurrence, now, count, &chrono::Local);
+            ctx.print(&slots, || {
+                if slots.is_empty() {
+                    return format!(
+                        "'{}' has no more runs ({}).",
+                        schedule.name,
+                        describe(&schedule.recurrence)
+                    );
+                }
+                let lines: Vec<String> = slots
+                    .iter()
+                    .map(|s| {
+                        s.with_timezone(&chrono::Local)
+                            .format("%a %Y-%m-%d %H:%M %Z")
+                            .to_string()
+                    })
+                    .collect();
+                format!(
+                    "Next runs of '{}' ({}):\n{}",
+                    schedule.name,
+                    describe(&schedule.recurrence),
+                    lines.join("\n")
+                )
+            })
         }
         ScheduleCommand::Edit(args) => {
             let current = ctx.store.find_schedule_by_prefix(&args.id)?;
