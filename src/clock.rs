@@ -44,3 +44,35 @@ impl Clock for ManualClock {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+/// Wall time that moves with tokio's clock, so an engine under `tokio::time::pause` sees its
+/// wall time move as the test advances time. `jump` moves the wall clock alone, as when
+/// someone changes the PC's clock or the PC sleeps and wakes.
+#[derive(Debug)]
+pub struct TokioClock {
+    base_wall: DateTime<Utc>,
+    base: tokio::time::Instant,
+    offset: Mutex<Duration>,
+}
+
+impl TokioClock {
+    pub fn new(start: DateTime<Utc>) -> Self {
+        TokioClock {
+            base_wall: start,
+            base: tokio::time::Instant::now(),
+            offset: Mutex::new(Duration::zero()),
+        }
+    }
+
+    /// Moves the wall clock by `by` without any time passing.
+    pub fn jump(&self, by: Duration) {
+        *self.offset.lock().unwrap_or_else(|e| e.into_inner()) += by;
+    }
+}
+
+impl Clock for TokioClock {
+    fn now(&self) -> DateTime<Utc> {
+        let elapsed = Duration::from_std(self.base.elapsed()).unwrap_or(Duration::MAX);
+        self.base_wall + elapsed + *self.offset.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}

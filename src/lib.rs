@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod engine;
 pub mod error;
 pub mod model;
 pub mod slots;

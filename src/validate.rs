@@ -297,13 +297,13 @@ pub fn schedule(
             ),
         ));
     }
-    if let Some(minutes) = draft.expected_duration_minutes {
-        if !(1..=10080).contains(&minutes) {
-            checks.0.push(FieldError::new(
-                "expectedDurationMinutes",
-                format!("An expected duration of {minutes} minutes is out of range: use 1 to 10080 (one week)."),
-            ));
-        }
+    if let Some(minutes) = draft.expected_duration_minutes
+        && !(1..=10080).contains(&minutes)
+    {
+        checks.0.push(FieldError::new(
+            "expectedDurationMinutes",
+            format!("An expected duration of {minutes} minutes is out of range: use 1 to 10080 (one week)."),
+        ));
     }
     checks.finish(|| ScheduleDraft {
         name: name.unwrap_or_default(),

@@ -243,3 +243,8 @@ fn audit(
     )?;
     Ok(())
 }
+
+/// Drops sub-millisecond precision, as the store does with every instant it keeps.
+pub fn truncate_ms(at: DateTime<Utc>) -> DateTime<Utc> {
+    sql::truncate(at)
+}

@@ -310,13 +310,13 @@ impl Store {
                 ),
             ));
         }
-        if let (Some(from), Some(to)) = (query.from, query.to) {
-            if from > to {
-                return Err(StoreError::field(
-                    "from",
-                    "The start of the time range is after its end.",
-                ));
-            }
+        if let (Some(from), Some(to)) = (query.from, query.to)
+            && from > to
+        {
+            return Err(StoreError::field(
+                "from",
+                "The start of the time range is after its end.",
+            ));
         }
         let (sql, params) = history_sql(query, true);
         let mut stmt = self.conn.prepare_cached(&sql)?;

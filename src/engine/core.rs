@@ -1,0 +1,1002 @@
+//! The engine task: its state and every decision it makes.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use log::{error, info, warn};
+use tokio::sync::{broadcast, mpsc};
+use uuid::Uuid;
+
+use super::backoff;
+use super::effects::{
+    LaunchError, LaunchRequest, Launched, Outcome, RobotMonitor, Runner, Verdict,
+};
+use super::{Command, EngineError, EngineHandle, Event};
+use crate::clock::Clock;
+use crate::model::{
+    AuditAction, AuditTarget, NewRun, Run, RunChanges, RunOrigin, RunStatus, Schedule,
+};
+use crate::slots;
+use crate::store::{Store, StoreError};
+
+/// A slot handled within this long of its instant is on time; later than that it is a missed
+/// slot, run as a catch-up or recorded, as the schedule's policy says.
+pub const ON_TIME: Duration = Duration::seconds(60);
+
+/// Who the engine's own audit entries and recovery notes name.
+const ENGINE: &str = "engine";
+
+/// Messages to the engine task: commands, and reports from the tasks it spawned.
+pub(crate) enum Msg {
+    Command(Command),
+    Launched {
+        run_id: Uuid,
+        result: Result<Launched, LaunchError>,
+    },
+    Finished {
+        run_id: Uuid,
+        outcome: Outcome,
+    },
+}
+
+/// A schedule the engine runs, and the next slot it has not handled yet.
+struct Tracked {
+    schedule: Schedule,
+    cursor: Option<DateTime<Utc>>,
+}
+
+/// A run that holds a capacity slot.
+enum Flight {
+    Launching,
+    Running { pid: Option<u32> },
+}
+
+/// The engine: build it with [`Engine::start`].
+pub struct Engine<R, M, Tz: TimeZone> {
+    store: Store,
+    runner: Arc<R>,
+    monitor: Arc<M>,
+    clock: Arc<dyn Clock>,
+    tz: Tz,
+    inbox: mpsc::UnboundedReceiver<Msg>,
+    outbox: mpsc::UnboundedSender<Msg>,
+    events: broadcast::Sender<Event>,
+    schedules: HashMap<Uuid, Tracked>,
+    in_flight: HashMap<Uuid, Flight>,
+    /// Gated or retrying runs: run id → when to try again.
+    waiting: HashMap<Uuid, DateTime<Utc>>,
+    paused: bool,
+}
+
+impl<R, M, Tz> Engine<R, M, Tz>
+where
+    R: Runner,
+    M: RobotMonitor,
+    Tz: TimeZone + Send + Sync + 'static,
+    Tz::Offset: Send + Sync,
+{
+    /// Reconciles what a previous run of Deckhand left in flight, loads the schedules and
+    /// starts the engine task. Must be called inside a tokio runtime.
+    pub fn start(
+        store: Store,
+        runner: Arc<R>,
+        monitor: Arc<M>,
+        clock: Arc<dyn Clock>,
+        tz: Tz,
+    ) -> Result<(EngineHandle, tokio::task::JoinHandle<()>), EngineError> {
+        let (outbox, inbox) = mpsc::unbounded_channel();
+        let (events, _) = broadcast::channel(1024);
+        let handle = EngineHandle {
+            commands: outbox.clone(),
+            events: events.clone(),
+        };
+        let mut engine = Engine {
+            store,
+            runner,
+            monitor,
+            clock,
+            tz,
+            inbox,
+            outbox,
+            events,
+            schedules: HashMap::new(),
+            in_flight: HashMap::new(),
+            waiting: HashMap::new(),
+            paused: false,
+        };
+        engine.reconcile()?;
+        engine.load_schedules()?;
+        let task = tokio::spawn(engine.run());
+        Ok((handle, task))
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn emit(&self, event: Event) {
+        // Nobody listening is fine.
+        let _ = self.events.send(event);
+    }
+
+    fn emit_run(&self, run: &Run) {
+        let schedule_name = self
+            .schedules
+            .get(&run.schedule_id)
+            .map(|t| t.schedule.name.clone())
+            .or_else(|| {
+                self.store
+                    .get_schedule(run.schedule_id)
+                    .ok()
+                    .map(|s| s.name)
+            })
+            .unwrap_or_default();
+        self.emit(Event::Run {
+            run: run.clone(),
+            schedule_name,
+        });
+    }
+
+    fn emit_engine(&self) {
+        self.emit(Event::Engine {
+            paused: self.paused,
+            in_flight: self.in_flight.len() as u32,
+        });
+    }
+
+    /// Logs a failed store write and tells the UI; the engine carries on.
+    fn problem(&self, what: &str, error: &StoreError) {
+        error!("{what}: {error}");
+        self.emit(Event::Problem {
+            message: format!("{what}: {error}"),
+        });
+    }
+
+    /// Moves a run and publishes the change; `None` (logged) if the store refused.
+    fn transition(&mut self, run_id: Uuid, to: RunStatus, changes: &RunChanges) -> Option<Run> {
+        match self.store.transition_run(run_id, to, changes) {
+            Ok(run) => {
+                self.emit_run(&run);
+                Some(run)
+            }
+            Err(e) => {
+                self.problem(&format!("Could not record run {run_id} as {to}"), &e);
+                None
+            }
+        }
+    }
+
+    // --- start-up ------------------------------------------------------------------------
+
+    /// Resolves runs a crash left `pending`, `waiting`, `running` or `stuck`: a method that
+    /// is still running is re-attached; anything else becomes `interrupted`, and a schedule
+    /// whose interrupted run had launched its method needs recovery.
+    fn reconcile(&mut self) -> Result<(), EngineError> {
+        let open = self.store.runs_in_status(&[
+            RunStatus::Pending,
+            RunStatus::Waiting,
+            RunStatus::Running,
+            RunStatus::Stuck,
+        ])?;
+        for run in open {
+            let launched = matches!(run.status, RunStatus::Running | RunStatus::Stuck);
+            if launched {
+                if let (Some(pid), Some(started)) = (run.pid, run.started_at)
+                    && let Some(method) = self.runner.reattach(run.id, pid, started)
+                {
+                    info!(
+                        "run {}: re-attached to the method still running as process {pid}",
+                        run.id
+                    );
+                    self.in_flight
+                        .insert(run.id, Flight::Running { pid: Some(pid) });
+                    self.watch(run.id, method);
+                    continue;
+                }
+                let message = "Deckhand stopped while this run was in progress and the method is no longer running; its outcome is unknown. Check the deck before running it again.";
+                warn!("run {}: interrupted while running", run.id);
+                self.store.transition_run(
+                    run.id,
+                    RunStatus::Interrupted,
+                    &RunChanges {
+                        ended_at: Some(self.now()),
+                        error_message: Some(message.to_owned()),
+                        ..Default::default()
+                    },
+                )?;
+                let note = format!(
+                    "A run due {} was interrupted while its method ran; check the deck.",
+                    run.slot
+                );
+                match self
+                    .store
+                    .mark_recovery_required(run.schedule_id, &note, ENGINE)
+                {
+                    Ok(_) | Err(StoreError::NotFound { .. }) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            } else {
+                info!("run {}: interrupted before it was launched", run.id);
+                self.store.transition_run(
+                    run.id,
+                    RunStatus::Interrupted,
+                    &RunChanges {
+                        error_message: Some(
+                            "Deckhand stopped before this run could start; it was not launched."
+                                .to_owned(),
+                        ),
+                        ..Default::default()
+                    },
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn load_schedules(&mut self) -> Result<(), EngineError> {
+        for schedule in self.store.runnable_schedules()? {
+            // Slots since the last time a person touched the schedule count; older ones not.
+            let reference = schedule.updated_at;
+            self.track(schedule, reference);
+        }
+        Ok(())
+    }
+
+    /// Starts tracking a runnable schedule; without a stored next run, its first slot at or
+    /// after `reference`.
+    fn track(&mut self, schedule: Schedule, reference: DateTime<Utc>) {
+        let cursor = schedule
+            .next_run
+            .or_else(|| slots::at_or_after(&schedule.recurrence, reference, &self.tz));
+        self.schedules
+            .insert(schedule.id, Tracked { schedule, cursor });
+    }
+
+    // --- the loop ------------------------------------------------------------------------
+
+    async fn run(mut self) {
+        info!("engine started with {} schedules", self.schedules.len());
+        self.emit_engine();
+        loop {
+            let now = self.now();
+            self.handle_due(now);
+            self.retry_waiting(now);
+            let message = match self.next_wake() {
+                Some(at) => {
+                    let wait = (at - self.now()).to_std().unwrap_or_default();
+                    tokio::select! {
+                        message = self.inbox.recv() => message,
+                        () = tokio::time::sleep(wait) => continue,
+                    }
+                }
+                None => self.inbox.recv().await,
+            };
+            match message {
+                None => break,
+                Some(Msg::Command(Command::Shutdown { reply })) => {
+                    self.stop();
+                    let _ = reply.send(());
+                    return;
+                }
+                Some(message) => self.handle(message),
+            }
+        }
+        self.stop();
+    }
+
+    /// The earliest moment something is due: a slot (unless paused) or a retry.
+    fn next_wake(&self) -> Option<DateTime<Utc>> {
+        let slots = self
+            .schedules
+            .values()
+            .filter(|_| !self.paused)
+            .filter_map(|t| t.cursor);
+        let retries = self.waiting.values().copied().filter(|_| !self.paused);
+        slots.chain(retries).min()
+    }
+
+    fn stop(&mut self) {
+        // Runs not yet launched would otherwise be found at the next start and reported as
+        // interrupted anyway; say so now, plainly.
+        let waiting: Vec<Uuid> = self.waiting.keys().copied().collect();
+        for run_id in waiting {
+            self.transition(
+                run_id,
+                RunStatus::Interrupted,
+                &RunChanges {
+                    error_message: Some(
+                        "Deckhand was closed before this run could start; it was not launched."
+                            .to_owned(),
+                    ),
+                    ..Default::default()
+                },
+            );
+        }
+        self.waiting.clear();
+        info!(
+            "engine stopped; {} runs still in flight will be re-attached at the next start",
+            self.in_flight.len()
+        );
+    }
+
+    fn handle(&mut self, message: Msg) {
+        match message {
+            Msg::Launched { run_id, result } => self.launched(run_id, result),
+            Msg::Finished { run_id, outcome } => self.finished(run_id, outcome),
+            Msg::Command(command) => self.command(command),
+        }
+    }
+
+    // --- due slots -----------------------------------------------------------------------
+
+    /// Handles every schedule whose next slot has come.
+    fn handle_due(&mut self, now: DateTime<Utc>) {
+        if self.paused {
+            return;
+        }
+        let due: Vec<Uuid> = self
+            .schedules
+            .iter()
+            .filter(|(_, t)| t.cursor.is_some_and(|c| c <= now))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in due {
+            self.due(id, now);
+        }
+    }
+
+    /// One schedule's slots up to `now`: the latest runs (on time, or as a catch-up within
+    /// the grace window), the others are recorded as one `missed` row with a count. Never a
+    /// burst.
+    fn due(&mut self, schedule_id: Uuid, now: DateTime<Utc>) {
+        let Some(tracked) = self.schedules.get(&schedule_id) else {
+            return;
+        };
+        let schedule = tracked.schedule.clone();
+        let Some(first) = tracked.cursor else { return };
+        // The latest slot at or before now, and how many there were since the cursor.
+        let (mut latest, mut count, mut previous) = (first, 1u32, None);
+        while let Some(next) =
+            slots::after(&schedule.recurrence, latest, &self.tz).filter(|n| *n <= now)
+        {
+            previous = Some(latest);
+            latest = next;
+            count = count.saturating_add(1);
+        }
+        let late = now - latest;
+        let policy = &schedule.missed_runs;
+        let (run_latest, origin) = if late <= ON_TIME {
+            (true, RunOrigin::Schedule)
+        } else if policy.catch_up && late <= Duration::minutes(i64::from(policy.grace_minutes)) {
+            (true, RunOrigin::CatchUp)
+        } else {
+            (false, RunOrigin::Schedule)
+        };
+        let missed = if run_latest { count - 1 } else { count };
+        let missed_latest = if run_latest { previous } else { Some(latest) };
+        if let (true, Some(slot)) = (missed > 0, missed_latest) {
+            self.record_missed(&schedule, slot, missed);
+        }
+        let cursor = slots::after(&schedule.recurrence, latest, &self.tz);
+        if let Some(tracked) = self.schedules.get_mut(&schedule_id) {
+            tracked.cursor = cursor;
+        }
+        if let Err(e) = self.store.set_run_times(schedule_id, cursor, None) {
+            self.problem(
+                &format!("Could not save the next run of '{}'", schedule.name),
+                &e,
+            );
+        }
+        if run_latest {
+            if origin == RunOrigin::CatchUp {
+                info!(
+                    "'{}': slot {latest} is {} min late; running one catch-up",
+                    schedule.name,
+                    late.num_minutes()
+                );
+            }
+            self.create_and_start(&schedule, latest, origin);
+        }
+    }
+
+    fn record_missed(&mut self, schedule: &Schedule, latest: DateTime<Utc>, count: u32) {
+        warn!(
+            "'{}': {count} slot(s) missed, the latest at {latest}",
+            schedule.name
+        );
+        let new = NewRun {
+            schedule_id: schedule.id,
+            slot: latest,
+            origin: RunOrigin::Schedule,
+            status: RunStatus::Missed,
+            missed_count: Some(count),
+            error_message: Some(if count == 1 {
+                "Deckhand was not running (or the PC was asleep) at this time.".to_owned()
+            } else {
+                format!(
+                    "Deckhand was not running (or the PC was asleep) for {count} runs; this is the latest of them."
+                )
+            }),
+        };
+        match self.store.insert_run(&new) {
+            Ok(run) => {
+                self.emit_run(&run);
+                self.emit(Event::Missed {
+                    schedule_id: schedule.id,
+                    schedule_name: schedule.name.clone(),
+                    latest,
+                    count,
+                });
+            }
+            Err(StoreError::DuplicateRun { .. }) => {}
+            Err(e) => self.problem(
+                &format!("Could not record the missed runs of '{}'", schedule.name),
+                &e,
+            ),
+        }
+    }
+
+    /// Writes the run row, then tries to start it. A slot that already has a run (after a
+    /// crash or a clock jump) is left alone.
+    fn create_and_start(
+        &mut self,
+        schedule: &Schedule,
+        slot: DateTime<Utc>,
+        origin: RunOrigin,
+    ) -> Option<Run> {
+        match self
+            .store
+            .insert_run(&NewRun::pending(schedule.id, slot, origin))
+        {
+            Ok(run) => {
+                info!("run {}: '{}' due {slot} ({origin})", run.id, schedule.name);
+                self.emit_run(&run);
+                self.try_start(run.id);
+                self.store.get_run(run.id).ok()
+            }
+            Err(StoreError::DuplicateRun { .. }) => {
+                info!(
+                    "'{}': slot {slot} already has a run; not running it again",
+                    schedule.name
+                );
+                None
+            }
+            Err(e) => {
+                self.problem(
+                    &format!("Could not write the run of '{}' due {slot}", schedule.name),
+                    &e,
+                );
+                None
+            }
+        }
+    }
+
+    // --- gates and launching -----------------------------------------------------------------
+
+    fn retry_waiting(&mut self, now: DateTime<Utc>) {
+        if self.paused {
+            return;
+        }
+        let mut due: Vec<(DateTime<Utc>, Uuid)> = self
+            .waiting
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(id, at)| (*at, *id))
+            .collect();
+        due.sort();
+        for (_, run_id) in due {
+            self.try_start(run_id);
+        }
+    }
+
+    fn own_pids(&self) -> HashSet<u32> {
+        self.in_flight
+            .values()
+            .filter_map(|f| match f {
+                Flight::Running { pid } => *pid,
+                Flight::Launching => None,
+            })
+            .collect()
+    }
+
+    /// Launches the run if the gates are open; otherwise counts an attempt and waits, or
+    /// skips the run when its attempts are used up.
+    fn try_start(&mut self, run_id: Uuid) {
+        self.waiting.remove(&run_id);
+        let Ok(run) = self.store.get_run(run_id) else {
+            return;
+        };
+        let Ok(schedule) = self.store.get_schedule(run.schedule_id) else {
+            return;
+        };
+        let capacity = self
+            .store
+            .settings()
+            .map(|s| s.max_concurrent_runs)
+            .unwrap_or(1) as usize;
+        let gate = if self.in_flight.len() >= capacity {
+            Some(format!(
+                "Deckhand is at capacity ({capacity} run(s) in progress)"
+            ))
+        } else {
+            self.monitor
+                .foreign_run(&self.own_pids())
+                .map(|what| format!("the robot is busy with a run Deckhand did not start ({what})"))
+        };
+        match gate {
+            Some(reason) => self.gated(run, &schedule, reason),
+            None => self.launch(run, &schedule),
+        }
+    }
+
+    fn gated(&mut self, run: Run, schedule: &Schedule, reason: String) {
+        let attempt = run.attempt + 1;
+        if attempt >= schedule.retry.max_attempts {
+            warn!("run {}: skipped after {attempt} attempts: {reason}", run.id);
+            self.transition(
+                run.id,
+                RunStatus::Skipped,
+                &RunChanges {
+                    attempt: Some(attempt),
+                    ended_at: Some(self.now()),
+                    error_message: Some(format!("Skipped after {attempt} attempts: {reason}.")),
+                    ..Default::default()
+                },
+            );
+            return;
+        }
+        let retry_at = self.now() + backoff::delay(&schedule.retry, attempt);
+        if run.status != RunStatus::Waiting {
+            // One line when the run starts waiting, not one per attempt.
+            info!("run {}: waiting, {reason}; next try at {retry_at}", run.id);
+        }
+        if self
+            .transition(
+                run.id,
+                RunStatus::Waiting,
+                &RunChanges {
+                    attempt: Some(attempt),
+                    error_message: Some(format!("Waiting: {reason}.")),
+                    ..Default::default()
+                },
+            )
+            .is_some()
+        {
+            self.waiting.insert(run.id, retry_at);
+        }
+    }
+
+    fn launch(&mut self, run: Run, schedule: &Schedule) {
+        self.in_flight.insert(run.id, Flight::Launching);
+        let request = LaunchRequest {
+            run_id: run.id,
+            schedule_id: schedule.id,
+            schedule_name: schedule.name.clone(),
+            method_path: schedule.method_path.clone(),
+        };
+        let runner = self.runner.clone();
+        let outbox = self.outbox.clone();
+        let run_id = run.id;
+        tokio::spawn(async move {
+            let result = runner.launch(request).await;
+            let _ = outbox.send(Msg::Launched { run_id, result });
+        });
+    }
+
+    fn launched(&mut self, run_id: Uuid, result: Result<Launched, LaunchError>) {
+        let Ok(run) = self.store.get_run(run_id) else {
+            return;
+        };
+        let attempt = run.attempt + 1;
+        match result {
+            Ok(method) => {
+                info!(
+                    "run {run_id}: launched as process {:?}: {}",
+                    method.pid, method.command_line
+                );
+                self.in_flight
+                    .insert(run_id, Flight::Running { pid: method.pid });
+                self.transition(
+                    run_id,
+                    RunStatus::Running,
+                    &RunChanges {
+                        attempt: Some(attempt),
+                        started_at: Some(method.started_at),
+                        command_line: Some(method.command_line.clone()),
+                        pid: method.pid,
+                        ..Default::default()
+                    },
+                );
+                if let Err(e) = self.store.set_run_times(
+                    run.schedule_id,
+                    self.schedules.get(&run.schedule_id).and_then(|t| t.cursor),
+                    Some(run.slot),
+                ) {
+                    self.problem("Could not save the last run time", &e);
+                }
+                self.emit_engine();
+                self.watch(run_id, method);
+            }
+            Err(error) => {
+                self.in_flight.remove(&run_id);
+                let Ok(schedule) = self.store.get_schedule(run.schedule_id) else {
+                    return;
+                };
+                // A launch that failed never touched the deck: retry within the budget.
+                if attempt < schedule.retry.max_attempts {
+                    let retry_at = self.now() + backoff::delay(&schedule.retry, attempt);
+                    warn!(
+                        "run {run_id}: could not start the method ({error}); trying again at {retry_at}"
+                    );
+                    if self
+                        .transition(
+                            run_id,
+                            RunStatus::Waiting,
+                            &RunChanges {
+                                attempt: Some(attempt),
+                                error_message: Some(format!(
+                                    "Could not start the method: {error}. Trying again."
+                                )),
+                                ..Default::default()
+                            },
+                        )
+                        .is_some()
+                    {
+                        self.waiting.insert(run_id, retry_at);
+                    }
+                } else {
+                    error!(
+                        "run {run_id}: could not start the method after {attempt} attempts: {error}"
+                    );
+                    self.transition(
+                        run_id,
+                        RunStatus::Failed,
+                        &RunChanges {
+                            attempt: Some(attempt),
+                            ended_at: Some(self.now()),
+                            error_message: Some(format!(
+                                "Could not start the method after {attempt} attempts: {error}"
+                            )),
+                            ..Default::default()
+                        },
+                    );
+                }
+                self.emit_engine();
+            }
+        }
+    }
+
+    /// Waits for a launched method in its own task and reports the outcome.
+    fn watch(&self, run_id: Uuid, method: Launched) {
+        let outbox = self.outbox.clone();
+        tokio::spawn(async move {
+            let outcome = method.finished.await;
+            let _ = outbox.send(Msg::Finished { run_id, outcome });
+        });
+    }
+
+    // --- outcomes ----------------------------------------------------------------------------
+
+    fn finished(&mut self, run_id: Uuid, outcome: Outcome) {
+        self.in_flight.remove(&run_id);
+        let Ok(run) = self.store.get_run(run_id) else {
+            return;
+        };
+        let schedule = self.store.get_schedule(run.schedule_id).ok();
+        let name = schedule
+            .as_ref()
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let mut changes = RunChanges {
+            ended_at: Some(self.now()),
+            exit_code: outcome.exit_code,
+            trace_file: outcome.trace_file.clone(),
+            outcome_detail: outcome.deciding_line.clone(),
+            error_message: outcome.error.clone(),
+            ..Default::default()
+        };
+        let status = match outcome.verdict {
+            Verdict::Completed => RunStatus::Completed,
+            Verdict::Failed if !outcome.touched_deck => {
+                // The method ended before it started: nothing was done on the deck, so the
+                // run may be tried again within its budget.
+                if let Some(schedule) = schedule
+                    .as_ref()
+                    .filter(|s| run.attempt < s.retry.max_attempts)
+                {
+                    let retry_at = self.now() + backoff::delay(&schedule.retry, run.attempt);
+                    warn!(
+                        "run {run_id}: the method ended before it started; trying again at {retry_at}"
+                    );
+                    changes.ended_at = None;
+                    changes.error_message = Some(format!(
+                        "The method ended before it started ({}); trying again.",
+                        outcome.error.as_deref().unwrap_or("no reason given")
+                    ));
+                    if self
+                        .transition(run_id, RunStatus::Waiting, &changes)
+                        .is_some()
+                    {
+                        self.waiting.insert(run_id, retry_at);
+                    }
+                    self.emit_engine();
+                    return;
+                }
+                RunStatus::Failed
+            }
+            Verdict::Failed => RunStatus::Failed,
+            Verdict::Aborted => RunStatus::Aborted,
+            Verdict::Stuck => RunStatus::Stuck,
+        };
+        info!("run {run_id}: '{name}' {status}");
+        self.transition(run_id, status, &changes);
+        if matches!(status, RunStatus::Aborted | RunStatus::Stuck) {
+            let what = if status == RunStatus::Aborted {
+                "aborted"
+            } else {
+                "stuck"
+            };
+            let detail = outcome
+                .deciding_line
+                .or(outcome.error)
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            let note = format!(
+                "The run due {} {what}{detail}. Check the deck, then resolve.",
+                run.slot
+            );
+            match self
+                .store
+                .mark_recovery_required(run.schedule_id, &note, ENGINE)
+            {
+                Ok(schedule) => {
+                    warn!("'{}' needs recovery: {note}", schedule.name);
+                    self.schedules.remove(&schedule.id);
+                    self.drop_waiting_of(schedule.id, "its schedule needs recovery");
+                    self.emit(Event::Schedule { schedule });
+                }
+                Err(e) => self.problem("Could not mark the schedule as needing recovery", &e),
+            }
+        }
+        self.emit_engine();
+    }
+
+    /// Cancels the not-yet-launched runs of a schedule that stopped being runnable.
+    fn drop_waiting_of(&mut self, schedule_id: Uuid, why: &str) {
+        let runs: Vec<Uuid> = self.waiting.keys().copied().collect();
+        for run_id in runs {
+            if self
+                .store
+                .get_run(run_id)
+                .is_ok_and(|r| r.schedule_id == schedule_id)
+            {
+                self.waiting.remove(&run_id);
+                self.transition(
+                    run_id,
+                    RunStatus::Cancelled,
+                    &RunChanges {
+                        ended_at: Some(self.now()),
+                        error_message: Some(format!("Cancelled: {why}.")),
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+    }
+
+    // --- commands ----------------------------------------------------------------------------
+
+    fn command(&mut self, command: Command) {
+        match command {
+            Command::ScheduleChanged(id) => self.schedule_changed(id),
+            Command::RunNow {
+                schedule_id,
+                actor,
+                reply,
+            } => {
+                let _ = reply.send(self.run_now(schedule_id, &actor));
+            }
+            Command::SkipNext {
+                schedule_id,
+                actor,
+                reply,
+            } => {
+                let _ = reply.send(self.skip_next(schedule_id, &actor));
+            }
+            Command::Cancel {
+                run_id,
+                actor,
+                reply,
+            } => {
+                let _ = reply.send(self.cancel(run_id, &actor));
+            }
+            Command::Pause { actor, reply } => {
+                let _ = reply.send(self.set_paused(true, &actor));
+            }
+            Command::Resume { actor, reply } => {
+                let _ = reply.send(self.set_paused(false, &actor));
+            }
+            Command::Shutdown { .. } => unreachable!("handled by the loop"),
+        }
+    }
+
+    fn schedule_changed(&mut self, id: Uuid) {
+        match self.store.get_schedule(id) {
+            Ok(schedule)
+                if schedule.active && !schedule.archived && schedule.recovery.is_none() =>
+            {
+                let now = self.now();
+                let unchanged = self
+                    .schedules
+                    .get(&id)
+                    .is_some_and(|t| t.schedule.recurrence == schedule.recurrence);
+                if unchanged {
+                    if let Some(tracked) = self.schedules.get_mut(&id) {
+                        tracked.schedule = schedule.clone();
+                    }
+                } else {
+                    // A new or re-timed schedule starts from its next slot from now on.
+                    let mut schedule = schedule.clone();
+                    schedule.next_run = None;
+                    self.track(schedule, now);
+                    let cursor = self.schedules.get(&id).and_then(|t| t.cursor);
+                    if let Err(e) = self.store.set_run_times(id, cursor, None) {
+                        self.problem("Could not save the next run", &e);
+                    }
+                }
+                if let Ok(schedule) = self.store.get_schedule(id) {
+                    self.emit(Event::Schedule { schedule });
+                }
+            }
+            Ok(schedule) => {
+                self.schedules.remove(&id);
+                let why = if schedule.archived {
+                    "its schedule was archived"
+                } else if schedule.recovery.is_some() {
+                    "its schedule needs recovery"
+                } else {
+                    "its schedule was paused"
+                };
+                self.drop_waiting_of(id, why);
+                self.emit(Event::Schedule { schedule });
+            }
+            Err(_) => {
+                self.schedules.remove(&id);
+            }
+        }
+    }
+
+    fn run_now(&mut self, schedule_id: Uuid, actor: &str) -> Result<Run, EngineError> {
+        let schedule = self.store.get_schedule(schedule_id)?;
+        if schedule.archived {
+            return Err(EngineError::Refused(format!(
+                "'{}' is archived; unarchive it to run it.",
+                schedule.name
+            )));
+        }
+        if schedule.recovery.is_some() {
+            return Err(EngineError::Refused(format!(
+                "'{}' needs recovery; check the deck and resolve it before running it again.",
+                schedule.name
+            )));
+        }
+        self.store.record_audit(
+            actor,
+            AuditAction::RunRequested,
+            AuditTarget::Schedule,
+            Some(&schedule_id.to_string()),
+            &format!("asked to run '{}' now", schedule.name),
+        )?;
+        let slot = crate::store::truncate_ms(self.now());
+        self.create_and_start(&schedule, slot, RunOrigin::Manual)
+            .ok_or_else(|| {
+                EngineError::Refused(format!(
+                    "'{}' has a run at this very moment already.",
+                    schedule.name
+                ))
+            })
+    }
+
+    fn skip_next(&mut self, schedule_id: Uuid, actor: &str) -> Result<Run, EngineError> {
+        let Some(tracked) = self.schedules.get(&schedule_id) else {
+            let schedule = self.store.get_schedule(schedule_id)?;
+            return Err(EngineError::Refused(format!(
+                "'{}' is not active, so it has no next run to skip.",
+                schedule.name
+            )));
+        };
+        let schedule = tracked.schedule.clone();
+        let slot = tracked.cursor.ok_or_else(|| {
+            EngineError::Refused(format!("'{}' has no more runs.", schedule.name))
+        })?;
+        let run = self.store.insert_run(&NewRun {
+            schedule_id,
+            slot,
+            origin: RunOrigin::Schedule,
+            status: RunStatus::Skipped,
+            missed_count: None,
+            error_message: Some(format!("Skipped by {actor}.")),
+        })?;
+        self.store.record_audit(
+            actor,
+            AuditAction::RunSkipped,
+            AuditTarget::Run,
+            Some(&run.id.to_string()),
+            &format!("skipped the run of '{}' due {slot}", schedule.name),
+        )?;
+        let cursor = slots::after(&schedule.recurrence, slot, &self.tz);
+        if let Some(tracked) = self.schedules.get_mut(&schedule_id) {
+            tracked.cursor = cursor;
+        }
+        self.store.set_run_times(schedule_id, cursor, None)?;
+        info!(
+            "run {}: '{}' due {slot} skipped by {actor}",
+            run.id, schedule.name
+        );
+        self.emit_run(&run);
+        Ok(run)
+    }
+
+    fn cancel(&mut self, run_id: Uuid, actor: &str) -> Result<Run, EngineError> {
+        let run = self.store.get_run(run_id)?;
+        if self.in_flight.contains_key(&run_id)
+            || matches!(run.status, RunStatus::Running | RunStatus::Stuck)
+        {
+            return Err(EngineError::Refused(
+                "This run has been launched; abort it instead of cancelling it.".to_owned(),
+            ));
+        }
+        if !matches!(run.status, RunStatus::Pending | RunStatus::Waiting) {
+            return Err(EngineError::Refused(format!(
+                "This run is {}; only a waiting run can be cancelled.",
+                run.status
+            )));
+        }
+        self.waiting.remove(&run_id);
+        let run = self.store.transition_run(
+            run_id,
+            RunStatus::Cancelled,
+            &RunChanges {
+                ended_at: Some(self.now()),
+                error_message: Some(format!("Cancelled by {actor}.")),
+                ..Default::default()
+            },
+        )?;
+        self.store.record_audit(
+            actor,
+            AuditAction::RunCancelled,
+            AuditTarget::Run,
+            Some(&run_id.to_string()),
+            &format!("cancelled the run due {}", run.slot),
+        )?;
+        info!("run {run_id}: cancelled by {actor}");
+        self.emit_run(&run);
+        Ok(run)
+    }
+
+    fn set_paused(&mut self, paused: bool, actor: &str) -> Result<(), EngineError> {
+        if self.paused == paused {
+            return Ok(());
+        }
+        let action = if paused {
+            AuditAction::EnginePaused
+        } else {
+            AuditAction::EngineResumed
+        };
+        let detail = if paused {
+            "paused the scheduler"
+        } else {
+            "resumed the scheduler"
+        };
+        self.store
+            .record_audit(actor, action, AuditTarget::Engine, None, detail)?;
+        self.paused = paused;
+        info!(
+            "scheduler {} by {actor}",
+            if paused { "paused" } else { "resumed" }
+        );
+        self.emit_engine();
+        Ok(())
+    }
+}

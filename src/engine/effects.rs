@@ -1,0 +1,86 @@
+//! What the engine does to the world, behind small traits: launching methods (the runner) and
+//! seeing whether the robot is busy (the monitor). The real ones (HxRun, the simulator,
+//! sysinfo) plug in here; tests use fakes.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// A boxed future, for a runner's "method finished" promise.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// What the engine asks a runner to start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaunchRequest {
+    pub run_id: Uuid,
+    pub schedule_id: Uuid,
+    pub schedule_name: String,
+    /// The method path as the schedule has it (the runner resolves relative paths).
+    pub method_path: String,
+}
+
+/// A method that was started.
+pub struct Launched {
+    pub pid: Option<u32>,
+    /// The command line as a person would type it.
+    pub command_line: String,
+    /// When the process started (for re-attaching after a restart).
+    pub started_at: DateTime<Utc>,
+    /// Resolves when the method has ended, with its outcome.
+    pub finished: BoxFuture<Outcome>,
+}
+
+/// Why a launch failed. A launch failure never touched the deck, so it may be retried.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct LaunchError(pub String);
+
+/// How a method ended, as the runner judged it (from the trace file; the exit code only as a
+/// fallback).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    /// Whether the method really started (the trace showed `Execute method - start`): the
+    /// deck may have been touched, so the run must never be repeated automatically.
+    pub touched_deck: bool,
+    pub exit_code: Option<i32>,
+    pub trace_file: Option<String>,
+    /// The line that decided the verdict.
+    pub deciding_line: Option<String>,
+    /// A message for people when something went wrong.
+    pub error: Option<String>,
+}
+
+/// The verdict on a finished method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Completed,
+    /// A step error, or an end without a verdict.
+    Failed,
+    Aborted,
+    /// VENUS waited on an error dialog and the run was given up.
+    Stuck,
+}
+
+/// Starts methods.
+pub trait Runner: Send + Sync + 'static {
+    /// Starts the method. Returns once the process exists (or could not be started).
+    fn launch(
+        &self,
+        request: LaunchRequest,
+    ) -> impl Future<Output = Result<Launched, LaunchError>> + Send;
+
+    /// Picks up a method Deckhand launched before it stopped, if that very process (same pid,
+    /// same start time) is still running; `None` otherwise.
+    fn reattach(&self, run_id: Uuid, pid: u32, started_at: DateTime<Utc>) -> Option<Launched>;
+}
+
+/// Sees whether the robot is busy with something Deckhand did not start.
+pub trait RobotMonitor: Send + Sync + 'static {
+    /// A description of a foreign run (e.g. "HxRun.exe, pid 4242") if there is one; `ours`
+    /// are the process ids Deckhand launched.
+    fn foreign_run(&self, ours: &HashSet<u32>) -> Option<String>;
+}

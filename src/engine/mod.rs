@@ -1,0 +1,199 @@
+//! The engine: one task that decides when runs happen, and never loses or doubles one.
+//!
+//! The task owns every scheduling decision; everything else talks to it through an
+//! [`EngineHandle`] (commands over a channel) and listens to its [`Event`]s (a broadcast
+//! channel). It sleeps until the earliest due slot, the earliest retry, or a message — never
+//! on a fixed poll. Time comes from the injected [`Clock`](crate::clock::Clock) and the zone
+//! from the caller (`chrono::Local` in the app).
+//!
+//! A due slot becomes a `pending` run row before anything is launched, and the store's unique
+//! key on (schedule, slot) refuses a second one whatever happens (crash, restart, clock jump).
+//! Gated runs (Deckhand at capacity, or the robot busy with a run Deckhand did not start) are
+//! `waiting` and retried within the schedule's one attempt budget; launches that never touched
+//! the deck share that budget. A run that touched the deck is never repeated.
+
+mod backoff;
+mod core;
+mod effects;
+mod lock;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio::sync::{broadcast, mpsc, oneshot};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::model::{Run, Schedule};
+use crate::store::StoreError;
+
+pub use self::backoff::delay as retry_delay;
+pub use self::core::{Engine, ON_TIME};
+pub use self::effects::{
+    BoxFuture, LaunchError, LaunchRequest, Launched, Outcome, RobotMonitor, Runner, Verdict,
+};
+pub use self::lock::{EngineLock, LockError};
+
+/// Something that changed, for the UI, the tray and the notifier.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "type", rename_all = "camelCase")]
+#[ts(export)]
+pub enum Event {
+    /// A run was created or changed status.
+    Run { run: Run, schedule_name: String },
+    /// Slots passed without running; `latest` is the newest of them.
+    Missed {
+        schedule_id: Uuid,
+        schedule_name: String,
+        latest: DateTime<Utc>,
+        count: u32,
+    },
+    /// A schedule changed (next run, recovery required, …).
+    Schedule { schedule: Schedule },
+    /// The engine was paused or resumed, or the number of runs in flight changed.
+    Engine { paused: bool, in_flight: u32 },
+    /// The engine could not do something and will try again; `message` says what.
+    Problem { message: String },
+}
+
+/// What the engine refused or could not do.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The request does not fit the schedule or run as it is.
+    #[error("{0}")]
+    Refused(String),
+    /// The engine has stopped.
+    #[error("The scheduler is not running.")]
+    Stopped,
+}
+
+impl EngineError {
+    /// The stable code for the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EngineError::Store(e) => e.code(),
+            EngineError::Refused(_) => "invalid_input",
+            EngineError::Stopped => "engine_stopped",
+        }
+    }
+}
+
+type Reply<T> = oneshot::Sender<Result<T, EngineError>>;
+
+/// A request to the engine task.
+pub(crate) enum Command {
+    /// A schedule was created, edited, archived, resolved or deleted: re-read it.
+    ScheduleChanged(Uuid),
+    RunNow {
+        schedule_id: Uuid,
+        actor: String,
+        reply: Reply<Run>,
+    },
+    SkipNext {
+        schedule_id: Uuid,
+        actor: String,
+        reply: Reply<Run>,
+    },
+    Cancel {
+        run_id: Uuid,
+        actor: String,
+        reply: Reply<Run>,
+    },
+    Pause {
+        actor: String,
+        reply: Reply<()>,
+    },
+    Resume {
+        actor: String,
+        reply: Reply<()>,
+    },
+    Shutdown {
+        reply: oneshot::Sender<()>,
+    },
+}
+
+/// Talks to a running engine. Cheap to clone.
+#[derive(Clone)]
+pub struct EngineHandle {
+    commands: mpsc::UnboundedSender<core::Msg>,
+    events: broadcast::Sender<Event>,
+}
+
+impl EngineHandle {
+    /// Every event from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    fn send(&self, command: Command) -> Result<(), EngineError> {
+        self.commands
+            .send(core::Msg::Command(command))
+            .map_err(|_| EngineError::Stopped)
+    }
+
+    async fn ask<T>(&self, make: impl FnOnce(Reply<T>) -> Command) -> Result<T, EngineError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(make(reply))?;
+        answer.await.map_err(|_| EngineError::Stopped)?
+    }
+
+    /// Tells the engine a schedule changed in the store.
+    pub fn schedule_changed(&self, schedule_id: Uuid) -> Result<(), EngineError> {
+        self.send(Command::ScheduleChanged(schedule_id))
+    }
+
+    /// Starts a run of the schedule now, outside its slots.
+    pub async fn run_now(&self, schedule_id: Uuid, actor: &str) -> Result<Run, EngineError> {
+        let actor = actor.to_owned();
+        self.ask(|reply| Command::RunNow {
+            schedule_id,
+            actor,
+            reply,
+        })
+        .await
+    }
+
+    /// Skips the schedule's next slot; returns the `skipped` run that records it.
+    pub async fn skip_next(&self, schedule_id: Uuid, actor: &str) -> Result<Run, EngineError> {
+        let actor = actor.to_owned();
+        self.ask(|reply| Command::SkipNext {
+            schedule_id,
+            actor,
+            reply,
+        })
+        .await
+    }
+
+    /// Cancels a run that has not been launched.
+    pub async fn cancel(&self, run_id: Uuid, actor: &str) -> Result<Run, EngineError> {
+        let actor = actor.to_owned();
+        self.ask(|reply| Command::Cancel {
+            run_id,
+            actor,
+            reply,
+        })
+        .await
+    }
+
+    /// Stops launching runs until resumed (runs in flight go on).
+    pub async fn pause(&self, actor: &str) -> Result<(), EngineError> {
+        let actor = actor.to_owned();
+        self.ask(|reply| Command::Pause { actor, reply }).await
+    }
+
+    pub async fn resume(&self, actor: &str) -> Result<(), EngineError> {
+        let actor = actor.to_owned();
+        self.ask(|reply| Command::Resume { actor, reply }).await
+    }
+
+    /// Stops the engine: state written; methods in flight keep running and are re-attached on
+    /// the next start. Returns when the engine has stopped.
+    pub async fn shutdown(&self) {
+        let (reply, done) = oneshot::channel();
+        if self.send(Command::Shutdown { reply }).is_ok() {
+            let _ = done.await;
+        }
+    }
+}

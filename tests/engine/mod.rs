@@ -1,0 +1,7 @@
+//! The engine under paused tokio time, with a fake runner and robot monitor.
+
+mod fakes;
+mod gates;
+mod lifecycle;
+mod missed;
+mod outcomes;
