@@ -4,6 +4,7 @@
 
 mod input;
 mod records;
+mod run;
 mod schedules;
 
 use std::path::PathBuf;
@@ -56,6 +57,8 @@ enum Command {
     Audit(records::AuditArgs),
     /// Where the database is, and its schema version and health.
     Info,
+    /// Run the scheduler headless until Ctrl-C (one per database).
+    Run(run::RunArgs),
 }
 
 /// What a command failed with, and the exit code that goes with it.
@@ -181,6 +184,9 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     let path = config::resolve_db_path(cli.db).map_err(Failure::Config)?;
+    if let Command::Run(args) = cli.command {
+        return run::run(&path, args);
+    }
     let store = Store::open(&path, Arc::new(SystemClock))?;
     let mut ctx = Context {
         store,
@@ -195,6 +201,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Settings(command) => records::settings(&mut ctx, command),
         Command::Audit(args) => records::audit(&mut ctx, args),
         Command::Info => info(&ctx),
+        Command::Run(_) => unreachable!("handled above"),
     }
 }
 

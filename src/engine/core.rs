@@ -38,6 +38,8 @@ pub(crate) enum Msg {
         run_id: Uuid,
         outcome: Outcome,
     },
+    /// The database files changed on disk (perhaps another process wrote).
+    DatabaseChanged,
 }
 
 /// A schedule the engine runs, and the next slot it has not handled yet.
@@ -67,6 +69,45 @@ pub struct Engine<R, M, Tz: TimeZone> {
     /// Gated or retrying runs: run id → when to try again.
     waiting: HashMap<Uuid, DateTime<Utc>>,
     paused: bool,
+    /// `PRAGMA data_version` when the engine last looked: it moves only when another
+    /// connection commits.
+    data_version: i64,
+    /// Watches the database's folder so changes from other processes arrive within moments.
+    _watcher: Option<notify::RecommendedWatcher>,
+}
+
+/// Sends [`Msg::DatabaseChanged`] when a file of the database at `path` changes. The engine
+/// sleeps otherwise: no polling.
+fn watch_database(
+    path: &std::path::Path,
+    outbox: mpsc::UnboundedSender<Msg>,
+) -> Option<notify::RecommendedWatcher> {
+    use notify::Watcher;
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let ours = event.is_ok_and(|e| {
+            e.kind.is_modify() || e.kind.is_create()
+        } && e.paths.iter().any(|p| p.file_name().is_some_and(|f| f.to_string_lossy().starts_with(&name))));
+        if ours {
+            let _ = outbox.send(Msg::DatabaseChanged);
+        }
+    })
+    .map_err(|e| warn!("cannot watch the database for changes by other programs: {e}"))
+    .ok()?;
+    watcher
+        .watch(folder, notify::RecursiveMode::NonRecursive)
+        .map_err(|e| {
+            warn!(
+                "cannot watch {} for changes by other programs: {e}",
+                folder.display()
+            )
+        })
+        .ok()?;
+    Some(watcher)
 }
 
 impl<R, M, Tz> Engine<R, M, Tz>
@@ -91,6 +132,8 @@ where
             commands: outbox.clone(),
             events: events.clone(),
         };
+        let watcher = watch_database(store.path(), outbox.clone());
+        let data_version = store.data_version()?;
         let mut engine = Engine {
             store,
             runner,
@@ -104,6 +147,8 @@ where
             in_flight: HashMap::new(),
             waiting: HashMap::new(),
             paused: false,
+            data_version,
+            _watcher: watcher,
         };
         engine.reconcile()?;
         engine.load_schedules()?;
@@ -325,6 +370,44 @@ where
             Msg::Launched { run_id, result } => self.launched(run_id, result),
             Msg::Finished { run_id, outcome } => self.finished(run_id, outcome),
             Msg::Command(command) => self.command(command),
+            Msg::DatabaseChanged => self.database_changed(),
+        }
+    }
+
+    /// Another process may have changed schedules (the CLI, say): re-read those a person
+    /// touched since the engine last saw them. Own writes do not move `data_version`.
+    fn database_changed(&mut self) {
+        let version = match self.store.data_version() {
+            Ok(version) => version,
+            Err(e) => return self.problem("Could not check the database for changes", &e),
+        };
+        if version == self.data_version {
+            return;
+        }
+        self.data_version = version;
+        let schedules = match self
+            .store
+            .list_schedules(crate::model::ScheduleListFilter::All)
+        {
+            Ok(schedules) => schedules,
+            Err(e) => return self.problem("Could not re-read the schedules", &e),
+        };
+        let mut changed: Vec<Uuid> = schedules
+            .iter()
+            .filter(|s| {
+                let runnable = s.active && !s.archived && s.recovery.is_none();
+                match self.schedules.get(&s.id) {
+                    Some(tracked) => !runnable || tracked.schedule.updated_at != s.updated_at,
+                    None => runnable,
+                }
+            })
+            .map(|s| s.id)
+            .collect();
+        let present: HashSet<Uuid> = schedules.iter().map(|s| s.id).collect();
+        changed.extend(self.schedules.keys().filter(|id| !present.contains(id)));
+        for id in changed {
+            info!("schedule {id} was changed by another program");
+            self.schedule_changed(id);
         }
     }
 
@@ -592,8 +675,9 @@ where
         match result {
             Ok(method) => {
                 info!(
-                    "run {run_id}: launched as process {:?}: {}",
-                    method.pid, method.command_line
+                    "run {run_id}: launched as process {}: {}",
+                    method.pid.map_or("?".to_owned(), |p| p.to_string()),
+                    method.command_line
                 );
                 self.in_flight
                     .insert(run_id, Flight::Running { pid: method.pid });

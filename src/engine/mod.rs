@@ -16,6 +16,8 @@ mod backoff;
 mod core;
 mod effects;
 mod lock;
+mod monitor;
+mod process;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -32,6 +34,8 @@ pub use self::effects::{
     BoxFuture, LaunchError, LaunchRequest, Launched, Outcome, RobotMonitor, Runner, Verdict,
 };
 pub use self::lock::{EngineLock, LockError};
+pub use self::monitor::ProcessMonitor;
+pub use self::process::{ProcessRunner, display_command};
 
 /// Something that changed, for the UI, the tray and the notifier.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -5,3 +5,4 @@ mod gates;
 mod lifecycle;
 mod missed;
 mod outcomes;
+mod real;

@@ -1,0 +1,110 @@
+//! `deckhand run`: the engine, headless, until Ctrl-C or SIGTERM.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use clap::Args;
+use flexi_logger::{Age, Cleanup, Criterion, Duplicate, FileSpec, Logger, Naming};
+
+use super::Failure;
+use deckhand::clock::{Clock, SystemClock};
+use deckhand::engine::{Engine, EngineLock, ProcessMonitor, ProcessRunner};
+use deckhand::model::ScheduleListFilter;
+use deckhand::store::Store;
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Where the log files go [default: a `logs` folder beside the database].
+    #[arg(long, value_name = "FOLDER")]
+    log_dir: Option<std::path::PathBuf>,
+    /// How much to log: error, warn, info, debug or trace.
+    #[arg(long, default_value = "info")]
+    log_level: String,
+}
+
+/// Logs to standard error and to a daily-rotated file (kept for 30 days).
+fn start_logging(folder: &Path, level: &str) -> Result<flexi_logger::LoggerHandle, Failure> {
+    Logger::try_with_str(level)
+        .map_err(|e| {
+            Failure::Input(format!(
+                "'{level}' is not a log level ({e}); use error, warn, info, debug or trace"
+            ))
+        })?
+        .log_to_file(FileSpec::default().directory(folder).basename("deckhand"))
+        .duplicate_to_stderr(Duplicate::All)
+        .format_for_files(flexi_logger::detailed_format)
+        .rotate(
+            Criterion::AgeOrSize(Age::Day, 10_000_000),
+            Naming::Timestamps,
+            Cleanup::KeepLogFiles(30),
+        )
+        .append()
+        .start()
+        .map_err(|e| {
+            Failure::Input(format!(
+                "could not start logging to {}: {e}",
+                folder.display()
+            ))
+        })
+}
+
+/// Runs the engine on the database at `path` until asked to stop.
+pub fn run(path: &Path, args: RunArgs) -> Result<(), Failure> {
+    let lock = EngineLock::acquire(path).map_err(|e| Failure::Input(e.to_string()))?;
+    let log_dir = args
+        .log_dir
+        .unwrap_or_else(|| path.parent().unwrap_or(Path::new(".")).join("logs"));
+    let _logger = start_logging(&log_dir, &args.log_level)?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let store = Store::open(path, clock.clone())?;
+    let settings = store.settings()?;
+    let active = store.list_schedules(ScheduleListFilter::Active)?.len();
+    log::info!(
+        "Deckhand engine on {} ({active} schedules, lock {}), logs in {}",
+        path.display(),
+        lock.path().display(),
+        log_dir.display()
+    );
+    log::warn!(
+        "outcomes are judged by HxRun's exit code until trace-file reading is built; check runs on the deck"
+    );
+    let runner = Arc::new(ProcessRunner::new(
+        &settings.hxrun_path,
+        &settings.hxrun_args,
+        clock.clone(),
+    ));
+    let monitor = Arc::new(ProcessMonitor::new(&settings.robot_process_names));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(Failure::Output)?;
+    runtime.block_on(async move {
+        let (engine, task) = Engine::start(store, runner, monitor, clock, chrono::Local)
+            .map_err(|e| Failure::Input(e.to_string()))?;
+        eprintln!("Deckhand is running. Press Ctrl-C to stop (methods on the deck keep running).");
+        stop_signal().await;
+        log::info!("stopping: state is written; methods in flight keep running and are re-attached next time");
+        engine.shutdown().await;
+        let _ = task.await;
+        Ok::<(), Failure>(())
+    })?;
+    drop(lock);
+    Ok(())
+}
+
+/// Ctrl-C anywhere, and SIGTERM on Unix.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
