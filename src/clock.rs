@@ -53,6 +53,7 @@ pub struct TokioClock {
     base_wall: DateTime<Utc>,
     base: tokio::time::Instant,
     offset: Mutex<Duration>,
+    jumps: tokio::sync::Notify,
 }
 
 impl TokioClock {
@@ -61,12 +62,19 @@ impl TokioClock {
             base_wall: start,
             base: tokio::time::Instant::now(),
             offset: Mutex::new(Duration::zero()),
+            jumps: tokio::sync::Notify::new(),
         }
     }
 
     /// Moves the wall clock by `by` without any time passing.
     pub fn jump(&self, by: Duration) {
         *self.offset.lock().unwrap_or_else(|e| e.into_inner()) += by;
+        self.jumps.notify_waiters();
+    }
+
+    /// Resolves at the next [`TokioClock::jump`].
+    pub async fn jumped(&self) {
+        self.jumps.notified().await;
     }
 }
 

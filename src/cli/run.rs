@@ -8,7 +8,7 @@ use flexi_logger::{Age, Cleanup, Criterion, Duplicate, FileSpec, Logger, Naming}
 
 use super::Failure;
 use deckhand::clock::{Clock, SystemClock};
-use deckhand::engine::{Engine, EngineLock, ProcessMonitor, ProcessRunner};
+use deckhand::engine::{Engine, EngineLock, ProcessMonitor, ProcessRunner, WallTimer};
 use deckhand::model::ScheduleListFilter;
 use deckhand::store::Store;
 
@@ -79,7 +79,7 @@ pub fn run(path: &Path, args: RunArgs) -> Result<(), Failure> {
         .build()
         .map_err(Failure::Output)?;
     runtime.block_on(async move {
-        let (engine, task) = Engine::start(store, runner, monitor, clock, chrono::Local)
+        let (engine, task) = Engine::start(store, runner, monitor, clock, WallTimer, chrono::Local)
             .map_err(|e| Failure::Input(e.to_string()))?;
         eprintln!("Deckhand is running. Press Ctrl-C to stop (methods on the deck keep running).");
         stop_signal().await;

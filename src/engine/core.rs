@@ -12,6 +12,7 @@ use super::backoff;
 use super::effects::{
     LaunchError, LaunchRequest, Launched, Outcome, RobotMonitor, Runner, Verdict,
 };
+use super::timer::Timer;
 use super::{Command, EngineError, EngineHandle, Event};
 use crate::clock::Clock;
 use crate::model::{
@@ -55,11 +56,12 @@ enum Flight {
 }
 
 /// The engine: build it with [`Engine::start`].
-pub struct Engine<R, M, Tz: TimeZone> {
+pub struct Engine<R, M, T, Tz: TimeZone> {
     store: Store,
     runner: Arc<R>,
     monitor: Arc<M>,
     clock: Arc<dyn Clock>,
+    timer: T,
     tz: Tz,
     inbox: mpsc::UnboundedReceiver<Msg>,
     outbox: mpsc::UnboundedSender<Msg>,
@@ -110,10 +112,11 @@ fn watch_database(
     Some(watcher)
 }
 
-impl<R, M, Tz> Engine<R, M, Tz>
+impl<R, M, T, Tz> Engine<R, M, T, Tz>
 where
     R: Runner,
     M: RobotMonitor,
+    T: Timer,
     Tz: TimeZone + Send + Sync + 'static,
     Tz::Offset: Send + Sync,
 {
@@ -124,6 +127,7 @@ where
         runner: Arc<R>,
         monitor: Arc<M>,
         clock: Arc<dyn Clock>,
+        timer: T,
         tz: Tz,
     ) -> Result<(EngineHandle, tokio::task::JoinHandle<()>), EngineError> {
         let (outbox, inbox) = mpsc::unbounded_channel();
@@ -139,6 +143,7 @@ where
             runner,
             monitor,
             clock,
+            timer,
             tz,
             inbox,
             outbox,
@@ -308,13 +313,10 @@ where
             self.handle_due(now);
             self.retry_waiting(now);
             let message = match self.next_wake() {
-                Some(at) => {
-                    let wait = (at - self.now()).to_std().unwrap_or_default();
-                    tokio::select! {
-                        message = self.inbox.recv() => message,
-                        () = tokio::time::sleep(wait) => continue,
-                    }
-                }
+                Some(at) => tokio::select! {
+                    message = self.inbox.recv() => message,
+                    () = self.timer.sleep_until(at) => continue,
+                },
                 None => self.inbox.recv().await,
             };
             match message {

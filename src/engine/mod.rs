@@ -18,6 +18,7 @@ mod effects;
 mod lock;
 mod monitor;
 mod process;
+mod timer;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -36,6 +37,7 @@ pub use self::effects::{
 pub use self::lock::{EngineLock, LockError};
 pub use self::monitor::ProcessMonitor;
 pub use self::process::{ProcessRunner, display_command};
+pub use self::timer::{Timer, WallTimer};
 
 /// Something that changed, for the UI, the tray and the notifier.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

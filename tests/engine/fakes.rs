@@ -216,6 +216,7 @@ impl Harness {
             self.runner.clone(),
             self.monitor.clone(),
             self.clock.clone(),
+            self.clock.clone(),
             Berlin,
         )
         .expect("the engine starts");

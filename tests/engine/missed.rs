@@ -61,15 +61,20 @@ async fn a_forward_clock_jump_while_running_gives_no_burst() {
     let mut h = Harness::new();
     h.add(&every("Prep.med", 1.0, "2026-06-01T12:30:00Z"));
     h.start();
-    h.run_until("2026-06-01T12:31:00Z").await;
-    // The PC's clock is set forward by five hours while the 12:30 run is on the deck. When
-    // that run ends (12:40 before the jump, 17:40 after it) the engine looks at the slots.
+    h.run_until("2026-06-01T12:41:00Z").await;
+    // The PC sleeps for five hours (or its clock is set forward). The wall-clock timer wakes
+    // the engine at once, not when its old monotonic sleep would have ended.
     h.clock.jump(minutes(5 * 60));
-    h.run_until("2026-06-01T17:41:00Z").await;
+    h.run_until("2026-06-01T17:41:30Z").await;
     assert_eq!(
         h.story(),
         ["01 12:30 completed", "01 16:30 missed", "01 17:30 running"],
-        "13:30–16:30 recorded as one missed row; 17:30, ten minutes late, runs once as a catch-up"
+        "13:30–16:30 recorded as one missed row; 17:30, eleven minutes late, runs once as a catch-up"
+    );
+    assert_eq!(
+        h.runner.launch_times("Prep.med")[1],
+        t("2026-06-01T17:41:00Z"),
+        "right after the jump"
     );
     assert_eq!(h.runs()[1].missed_count, Some(4));
     assert_eq!(h.runs()[2].origin, RunOrigin::CatchUp);

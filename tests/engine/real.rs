@@ -67,6 +67,7 @@ async fn real_processes_run_and_their_exit_codes_decide_the_outcome() {
         runner,
         Arc::new(FakeMonitor::default()),
         clock.clone(),
+        deckhand::engine::WallTimer,
         chrono::Local,
     )
     .unwrap();
@@ -119,6 +120,7 @@ async fn a_schedule_added_by_another_program_is_picked_up_within_a_second() {
         store,
         runner.clone(),
         Arc::new(FakeMonitor::default()),
+        clock.clone(),
         clock.clone(),
         chrono::Local,
     )
