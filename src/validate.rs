@@ -422,7 +422,7 @@ pub fn setting(key: SettingKey, value: &str) -> Result<String, FieldError> {
             }
             Ok(args)
         }
-        SettingKey::MaxConcurrentRuns => number(1, 8, "runs"),
+        SettingKey::MaxConcurrentRuns => number(1, 32, "runs"),
         SettingKey::StuckThresholdMinutes => number(1, 1440, "minutes"),
         SettingKey::RobotProcessNames => {
             let mut names = Vec::new();

@@ -215,7 +215,7 @@ fn bad_input_exits_2_with_a_message_and_writes_nothing() {
         ),
         (
             &["settings", "set", "max_concurrent_runs", "0"],
-            "from 1 to 8",
+            "from 1 to 32",
         ),
         (
             &["settings", "set", "no_such_setting", "1"],

@@ -49,6 +49,13 @@ struct Tracked {
     cursor: Option<DateTime<Utc>>,
 }
 
+/// What the gates look at, read at most once per wake-up.
+#[derive(Default)]
+struct View {
+    capacity: Option<usize>,
+    foreign: Option<Option<String>>,
+}
+
 /// A run that holds a capacity slot.
 enum Flight {
     Launching,
@@ -74,6 +81,7 @@ pub struct Engine<R, M, T, Tz: TimeZone> {
     /// `PRAGMA data_version` when the engine last looked: it moves only when another
     /// connection commits.
     data_version: i64,
+    view: View,
     /// Watches the database's folder so changes from other processes arrive within moments.
     _watcher: Option<notify::RecommendedWatcher>,
 }
@@ -153,6 +161,7 @@ where
             waiting: HashMap::new(),
             paused: false,
             data_version,
+            view: View::default(),
             _watcher: watcher,
         };
         engine.reconcile()?;
@@ -309,6 +318,9 @@ where
         info!("engine started with {} schedules", self.schedules.len());
         self.emit_engine();
         loop {
+            // Settings and the robot's state are read afresh at each wake, once for all the
+            // runs due at that moment (a process scan takes about a millisecond).
+            self.view = View::default();
             let now = self.now();
             self.handle_due(now);
             self.retry_waiting(now);
@@ -368,6 +380,7 @@ where
     }
 
     fn handle(&mut self, message: Msg) {
+        self.view = View::default();
         match message {
             Msg::Launched { run_id, result } => self.launched(run_id, result),
             Msg::Finished { run_id, outcome } => self.finished(run_id, outcome),
@@ -595,18 +608,30 @@ where
         let Ok(schedule) = self.store.get_schedule(run.schedule_id) else {
             return;
         };
-        let capacity = self
-            .store
-            .settings()
-            .map(|s| s.max_concurrent_runs)
-            .unwrap_or(1) as usize;
+        let capacity = match self.view.capacity {
+            Some(capacity) => capacity,
+            None => {
+                let capacity = self
+                    .store
+                    .settings()
+                    .map(|s| s.max_concurrent_runs)
+                    .unwrap_or(1) as usize;
+                *self.view.capacity.insert(capacity)
+            }
+        };
         let gate = if self.in_flight.len() >= capacity {
             Some(format!(
                 "Deckhand is at capacity ({capacity} run(s) in progress)"
             ))
         } else {
-            self.monitor
-                .foreign_run(&self.own_pids())
+            let foreign = match &self.view.foreign {
+                Some(foreign) => foreign.clone(),
+                None => {
+                    let foreign = self.monitor.foreign_run(&self.own_pids());
+                    self.view.foreign.insert(foreign).clone()
+                }
+            };
+            foreign
                 .map(|what| format!("the robot is busy with a run Deckhand did not start ({what})"))
         };
         match gate {

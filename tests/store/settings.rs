@@ -50,7 +50,7 @@ fn bad_values_are_refused_and_nothing_changes() {
     let mut db = TestStore::new();
     let cases = [
         (SettingKey::MaxConcurrentRuns, "0"),
-        (SettingKey::MaxConcurrentRuns, "9"),
+        (SettingKey::MaxConcurrentRuns, "33"),
         (SettingKey::MaxConcurrentRuns, "two"),
         (SettingKey::MaxConcurrentRuns, "-1"),
         (SettingKey::StuckThresholdMinutes, "NaN"),

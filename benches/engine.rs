@@ -1,0 +1,398 @@
+//! Engine benchmark (Linux): dispatch latency side by side with a baseline, idle cost, and a
+//! burst of 10,000 schedules due at one instant.
+//!
+//! - **Dispatch latency**: from a slot's instant to the child process starting (the child
+//!   notes the wall time as its first act). The baseline sleeps until each instant with an
+//!   absolute-time `clock_nanosleep` and spawns the same child — the best any scheduler can do
+//!   here. Deckhand runs its real engine on a real SQLite file (the run row is written before
+//!   the launch) with the real process runner. 200 slots 50 ms apart, then 20 at one instant.
+//! - **Idle cost**: `deckhand run` with 1,000 active schedules, none due within the hour, for
+//!   60 s after start-up: CPU time, context switches (every thread), resident memory.
+//! - **Burst**: 10,000 schedules due at the same instant, capacity 1: time until every run is
+//!   queued, and the engine's memory.
+//!
+//! `cargo bench --bench engine` (about two and a half minutes).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant, SystemTime, UNIX_EPOCH};
+
+use chrono::{DateTime, Duration, Utc};
+use deckhand::clock::{Clock, SystemClock};
+use deckhand::engine::{Engine, ProcessMonitor, ProcessRunner, RobotMonitor, WallTimer};
+use deckhand::model::{Recurrence, RunStatus, ScheduleDraft, SettingKey};
+use deckhand::store::Store;
+
+/// The child: note the wall time (ns since the epoch) into the file named, then exit.
+fn child(path: &str) {
+    let ns = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    std::fs::write(path, ns.to_string()).expect("the child writes its start time");
+}
+
+fn exe() -> PathBuf {
+    std::env::current_exe().expect("the bench binary's path")
+}
+
+fn read_ns(path: &Path) -> Option<i128> {
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+fn ns_of(at: DateTime<Utc>) -> i128 {
+    i128::from(at.timestamp_nanos_opt().expect("in range"))
+}
+
+/// Latencies in ms: child start minus slot, for each slot's output file.
+fn latencies(slots: &[(DateTime<Utc>, PathBuf)]) -> Vec<f64> {
+    slots
+        .iter()
+        .map(|(at, path)| {
+            let started =
+                read_ns(path).unwrap_or_else(|| panic!("{} was not written", path.display()));
+            (started - ns_of(*at)) as f64 / 1e6
+        })
+        .collect()
+}
+
+fn summary(label: &str, mut ms: Vec<f64>) -> (f64, f64, f64, f64) {
+    ms.sort_by(f64::total_cmp);
+    let pick = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
+    let (min, median, p99, max) = (ms[0], pick(0.5), pick(0.99), ms[ms.len() - 1]);
+    println!(
+        "  {label:<38} n={:<4} median {median:>7.3} ms  p99 {p99:>7.3} ms  max {max:>7.3} ms  min {min:>7.3} ms{}",
+        ms.len(),
+        if min < 0.0 { "  EARLY!" } else { "" }
+    );
+    (min, median, p99, max)
+}
+
+/// The slots of a scenario: `count` instants `gap_ms` apart from `first`, each with the file
+/// its child writes.
+fn slots(
+    dir: &Path,
+    tag: &str,
+    first: DateTime<Utc>,
+    count: usize,
+    gap_ms: i64,
+) -> Vec<(DateTime<Utc>, PathBuf)> {
+    (0..count)
+        .map(|k| {
+            (
+                first + Duration::milliseconds(gap_ms * k as i64),
+                dir.join(format!("{tag}-{k}.med")),
+            )
+        })
+        .collect()
+}
+
+fn baseline(slots: &[(DateTime<Utc>, PathBuf)]) -> Vec<f64> {
+    let mut children: Vec<Child> = Vec::new();
+    for (at, path) in slots {
+        let ts = rustix::time::Timespec {
+            tv_sec: at.timestamp(),
+            tv_nsec: i64::from(at.timestamp_subsec_nanos()),
+        };
+        while rustix::thread::clock_nanosleep_absolute(rustix::thread::ClockId::Realtime, &ts)
+            .is_err()
+        {}
+        children.push(
+            Command::new(exe())
+                .arg("--child")
+                .arg(path)
+                .spawn()
+                .expect("spawn"),
+        );
+    }
+    for mut c in children {
+        c.wait().unwrap();
+    }
+    latencies(slots)
+}
+
+struct NeverBusy;
+
+impl RobotMonitor for NeverBusy {
+    fn foreign_run(&self, _ours: &std::collections::HashSet<u32>) -> Option<String> {
+        None
+    }
+}
+
+fn deckhand<M: RobotMonitor>(
+    dir: &Path,
+    slots: &[(DateTime<Utc>, PathBuf)],
+    monitor: M,
+) -> Vec<f64> {
+    let db = dir.join(format!(
+        "dispatch-{}.sqlite3",
+        slots[0].1.file_stem().unwrap().to_string_lossy()
+    ));
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut store = Store::open(&db, clock.clone()).unwrap();
+    store
+        .set_setting(SettingKey::MaxConcurrentRuns, "32", "bench")
+        .unwrap();
+    for (at, path) in slots {
+        let draft = ScheduleDraft {
+            name: path.file_stem().unwrap().to_string_lossy().into_owned(),
+            method_path: path.to_string_lossy().into_owned(),
+            recurrence: Recurrence::Once { at: *at },
+            retry: Default::default(),
+            missed_runs: Default::default(),
+            expected_duration_minutes: None,
+            active: true,
+        };
+        store.create_schedule(&draft, "bench").unwrap();
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let reader = Store::open(&db, clock.clone()).unwrap();
+    runtime.block_on(async {
+        let runner = Arc::new(ProcessRunner::new(
+            &exe().to_string_lossy(),
+            "--child {method}",
+            clock.clone(),
+        ));
+        let (engine, task) = Engine::start(
+            store,
+            runner,
+            Arc::new(monitor),
+            clock,
+            WallTimer,
+            chrono::Local,
+        )
+        .unwrap();
+        let last = slots.last().unwrap().0;
+        loop {
+            tokio::time::sleep(StdDuration::from_millis(100)).await;
+            let done = reader
+                .runs_in_status(&[RunStatus::Pending, RunStatus::Waiting, RunStatus::Running])
+                .unwrap()
+                .is_empty();
+            if done && Utc::now() > last + Duration::milliseconds(200) {
+                break;
+            }
+        }
+        engine.shutdown().await;
+        task.await.unwrap();
+    });
+    latencies(slots)
+}
+
+fn dispatch(dir: &Path) {
+    println!("Dispatch latency: slot instant → child process running (the child's first act)");
+    let scenarios: [(&str, usize, i64); 2] = [
+        ("200 slots 50 ms apart", 200, 50),
+        ("20 slots at one instant", 20, 0),
+    ];
+    for (round, (label, count, gap)) in scenarios.iter().enumerate() {
+        println!(" {label}:");
+        let start = Utc::now() + Duration::seconds(2);
+        let base = baseline(&slots(dir, &format!("base{round}"), start, *count, *gap));
+        let (_, _, base_p99, _) = summary("baseline (clock_nanosleep + spawn)", base);
+        let start = Utc::now() + Duration::seconds(3);
+        let ours = deckhand(
+            dir,
+            &slots(dir, &format!("deck{round}"), start, *count, *gap),
+            NeverBusy,
+        );
+        let (min, _, p99, _) = summary("Deckhand (fake monitor)", ours);
+        let start = Utc::now() + Duration::seconds(3);
+        let names = vec!["HxRun.exe".to_owned()];
+        let real = deckhand(
+            dir,
+            &slots(dir, &format!("real{round}"), start, *count, *gap),
+            ProcessMonitor::new(&names),
+        );
+        let (real_min, _, real_p99, _) = summary("Deckhand (real process monitor)", real);
+        let verdict = |p99: f64, min: f64| {
+            if p99 <= base_p99 + 1.5 && min >= 0.0 {
+                "met"
+            } else {
+                "MISSED"
+            }
+        };
+        println!(
+            "  target p99 within 1.5 ms of the baseline's, never early: fake monitor {} (+{:.3} ms), real monitor {} (+{:.3} ms)",
+            verdict(p99, min),
+            p99 - base_p99,
+            verdict(real_p99, real_min),
+            real_p99 - base_p99
+        );
+    }
+}
+
+/// (cpu seconds, context switches over all threads, resident kB, peak resident kB) of `pid`.
+fn process_cost(pid: u32) -> (f64, u64, u64, u64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let ticks = rustix::param::clock_ticks_per_second() as f64;
+    let cpu = (fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap()) / ticks;
+    let mut switches = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
+        let status =
+            std::fs::read_to_string(task.unwrap().path().join("status")).unwrap_or_default();
+        for line in status.lines() {
+            if line.starts_with("voluntary_ctxt_switches")
+                || line.starts_with("nonvoluntary_ctxt_switches")
+            {
+                switches += line
+                    .split_whitespace()
+                    .last()
+                    .unwrap()
+                    .parse::<u64>()
+                    .unwrap();
+            }
+        }
+    }
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+    };
+    (cpu, switches, kb("VmRSS:"), kb("VmHWM:"))
+}
+
+fn start_engine_process(db: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_deckhand"))
+        .arg("--db")
+        .arg(db)
+        .args(["run", "--log-level", "warn"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("deckhand run starts")
+}
+
+fn stop(mut child: Child) {
+    let _ = rustix::process::kill_process(
+        rustix::process::Pid::from_raw(child.id() as i32).unwrap(),
+        rustix::process::Signal::TERM,
+    );
+    let _ = child.wait();
+}
+
+fn many_schedules(db: &Path, count: usize, at: impl Fn(usize) -> Recurrence) {
+    let mut store = Store::open(db, Arc::new(SystemClock)).unwrap();
+    store
+        .set_setting(SettingKey::HxrunPath, &exe().to_string_lossy(), "bench")
+        .unwrap();
+    store
+        .set_setting(SettingKey::HxrunArgs, "--child {method}", "bench")
+        .unwrap();
+    for k in 0..count {
+        let draft = ScheduleDraft {
+            name: format!("Schedule {k}"),
+            method_path: db
+                .with_file_name(format!("m-{k}.med"))
+                .to_string_lossy()
+                .into_owned(),
+            recurrence: at(k),
+            retry: Default::default(),
+            missed_runs: Default::default(),
+            expected_duration_minutes: None,
+            active: true,
+        };
+        store.create_schedule(&draft, "bench").unwrap();
+    }
+}
+
+fn idle(dir: &Path) {
+    println!("Idle cost: `deckhand run`, 1,000 active schedules, none due within the hour, 60 s");
+    let db = dir.join("idle.sqlite3");
+    let tomorrow = Utc::now() + Duration::hours(2);
+    many_schedules(&db, 1000, |k| Recurrence::Daily {
+        start: tomorrow + Duration::seconds(k as i64),
+    });
+    let child = start_engine_process(&db);
+    std::thread::sleep(StdDuration::from_secs(5));
+    let (cpu0, switches0, _, _) = process_cost(child.id());
+    std::thread::sleep(StdDuration::from_secs(60));
+    let (cpu1, switches1, rss, peak) = process_cost(child.id());
+    stop(child);
+    println!(
+        "  CPU time {:.3} s, context switches {} (all threads), resident {:.1} MB (peak {:.1} MB)",
+        cpu1 - cpu0,
+        switches1 - switches0,
+        rss as f64 / 1024.0,
+        peak as f64 / 1024.0
+    );
+    println!(
+        "  target zero wake-ups: {}; under 20 MB resident: {}",
+        if switches1 == switches0 {
+            "met"
+        } else {
+            "MISSED"
+        },
+        if rss < 20 * 1024 { "met" } else { "MISSED" }
+    );
+}
+
+fn burst(dir: &Path) {
+    println!("Burst: 10,000 schedules due at one instant, capacity 1");
+    let db = dir.join("burst.sqlite3");
+    let started = Instant::now();
+    let at = Utc::now() + Duration::seconds(40);
+    many_schedules(&db, 10_000, |_| Recurrence::Once { at });
+    println!(
+        "  (10,000 schedules created in {:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    let child = start_engine_process(&db);
+    let reader = Store::open(&db, Arc::new(SystemClock)).unwrap();
+    let wait = (at - Utc::now()).to_std().unwrap_or_default();
+    std::thread::sleep(wait);
+    let mut queued_after = None;
+    let mut peak = 0;
+    for _ in 0..1200 {
+        let (_, _, _, hwm) = process_cost(child.id());
+        peak = peak.max(hwm);
+        // Queued: every slot has its run row, and none is still pending (each is running or
+        // waiting for capacity).
+        let pending = reader.runs_in_status(&[RunStatus::Pending]).unwrap().len();
+        let total = reader
+            .export_history_csv(&deckhand::model::HistoryQuery::default(), std::io::sink())
+            .unwrap();
+        if total >= 10_000 && pending == 0 {
+            queued_after = Some(Utc::now() - at);
+            break;
+        }
+        std::thread::sleep(StdDuration::from_millis(100));
+    }
+    let (_, _, rss, hwm) = process_cost(child.id());
+    stop(child);
+    match queued_after {
+        Some(took) => println!(
+            "  all 10,000 runs queued {:.2} s after the instant; engine resident {:.1} MB (peak {:.1} MB)",
+            took.num_milliseconds() as f64 / 1000.0,
+            rss as f64 / 1024.0,
+            hwm.max(peak) as f64 / 1024.0
+        ),
+        None => println!("  NOT all queued within two minutes"),
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--child") {
+        child(&args[2]);
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    dispatch(dir.path());
+    idle(dir.path());
+    burst(dir.path());
+}
