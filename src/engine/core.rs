@@ -49,6 +49,29 @@ struct Tracked {
     cursor: Option<DateTime<Utc>>,
 }
 
+/// How long the engine waits before writing again after the store refused a write.
+const WRITE_RETRY: Duration = Duration::seconds(5);
+
+/// What one schedule's due slots come to: a `missed` row, a run to start, the next slot.
+struct DuePlan {
+    schedule: Schedule,
+    missed: Option<NewRun>,
+    start: Option<NewRun>,
+    cursor: Option<DateTime<Utc>>,
+}
+
+/// How long before a slot the engine looks at the robot's processes.
+const PREFETCH_LEAD: Duration = Duration::milliseconds(25);
+/// How old that look may be when the slot comes.
+const PREFETCH_FRESH: Duration = Duration::milliseconds(250);
+
+/// A look at the robot's processes taken just before `slot`.
+struct Prefetched {
+    slot: DateTime<Utc>,
+    foreign: Option<String>,
+    scanned_at: DateTime<Utc>,
+}
+
 /// What the gates look at, read at most once per wake-up.
 #[derive(Default)]
 struct View {
@@ -82,6 +105,9 @@ pub struct Engine<R, M, T, Tz: TimeZone> {
     /// connection commits.
     data_version: i64,
     view: View,
+    prefetched: Option<Prefetched>,
+    /// After a failed write of due runs: not before this instant again.
+    write_retry_at: Option<DateTime<Utc>>,
     /// Watches the database's folder so changes from other processes arrive within moments.
     _watcher: Option<notify::RecommendedWatcher>,
 }
@@ -162,6 +188,8 @@ where
             paused: false,
             data_version,
             view: View::default(),
+            prefetched: None,
+            write_retry_at: None,
             _watcher: watcher,
         };
         engine.reconcile()?;
@@ -319,12 +347,29 @@ where
         self.emit_engine();
         loop {
             // Settings and the robot's state are read afresh at each wake, once for all the
-            // runs due at that moment (a process scan takes about a millisecond).
-            self.view = View::default();
+            // runs due at that moment; a scan made just before a slot (see below) is used then.
             let now = self.now();
+            self.view = View::default();
+            if let Some(scan) = self.prefetched.take_if(|scan| now >= scan.slot)
+                && now - scan.scanned_at <= PREFETCH_FRESH
+            {
+                self.view.foreign = Some(scan.foreign);
+            }
             self.handle_due(now);
             self.retry_waiting(now);
             let message = match self.next_wake() {
+                // Scan the processes a moment before a slot, so the launch does not wait for
+                // the scan (about a millisecond).
+                Some(at) if self.prefetched.is_none() && self.now() + PREFETCH_LEAD < at => {
+                    tokio::select! {
+                        message = self.inbox.recv() => message,
+                        () = self.timer.sleep_until(at - PREFETCH_LEAD) => {
+                            let foreign = self.monitor.foreign_run(&self.own_pids());
+                            self.prefetched = Some(Prefetched { slot: at, foreign, scanned_at: self.now() });
+                            continue;
+                        }
+                    }
+                }
                 Some(at) => tokio::select! {
                     message = self.inbox.recv() => message,
                     () = self.timer.sleep_until(at) => continue,
@@ -352,6 +397,7 @@ where
             .filter(|_| !self.paused)
             .filter_map(|t| t.cursor);
         let retries = self.waiting.values().copied().filter(|_| !self.paused);
+        let slots = slots.map(|at| self.write_retry_at.map_or(at, |retry| at.max(retry)));
         slots.chain(retries).min()
     }
 
@@ -428,31 +474,95 @@ where
 
     // --- due slots -----------------------------------------------------------------------
 
-    /// Handles every schedule whose next slot has come.
+    /// Handles every schedule whose next slot has come: decides for each, writes all the new
+    /// rows and next-run times in one transaction, then starts the runs. Cursors move only
+    /// once the write has landed; if it fails, the engine tries again a few seconds later.
     fn handle_due(&mut self, now: DateTime<Utc>) {
-        if self.paused {
+        if self.paused || self.write_retry_at.is_some_and(|at| now < at) {
             return;
         }
-        let due: Vec<Uuid> = self
+        let mut plans: Vec<DuePlan> = self
             .schedules
-            .iter()
-            .filter(|(_, t)| t.cursor.is_some_and(|c| c <= now))
-            .map(|(id, _)| *id)
+            .values()
+            .filter(|t| t.cursor.is_some_and(|c| c <= now))
+            .filter_map(|t| self.plan(t, now))
             .collect();
-        for id in due {
-            self.due(id, now);
+        if plans.is_empty() {
+            return;
+        }
+        // Oldest slot first, so the longest-waiting schedule gets the capacity.
+        plans.sort_by_key(|p| p.start.as_ref().map(|r| r.slot));
+        let mut runs: Vec<NewRun> = Vec::new();
+        for plan in &plans {
+            runs.extend(plan.missed.iter().cloned());
+            runs.extend(plan.start.iter().cloned());
+        }
+        let next_runs: Vec<(Uuid, Option<DateTime<Utc>>)> =
+            plans.iter().map(|p| (p.schedule.id, p.cursor)).collect();
+        let written = match self.store.record_due(&runs, &next_runs) {
+            Ok(written) => written,
+            Err(e) => {
+                self.write_retry_at = Some(now + WRITE_RETRY);
+                return self.problem(
+                    "Could not write the runs that are due; trying again shortly",
+                    &e,
+                );
+            }
+        };
+        self.write_retry_at = None;
+        let mut written = written.into_iter();
+        for plan in plans {
+            if let Some(tracked) = self.schedules.get_mut(&plan.schedule.id) {
+                tracked.cursor = plan.cursor;
+            }
+            if let Some(missed) = &plan.missed {
+                let count = missed.missed_count.unwrap_or(1);
+                warn!(
+                    "'{}': {count} slot(s) missed, the latest at {}",
+                    plan.schedule.name, missed.slot
+                );
+                if let Some(run) = written.next().flatten() {
+                    self.emit_run(&run);
+                    self.emit(Event::Missed {
+                        schedule_id: plan.schedule.id,
+                        schedule_name: plan.schedule.name.clone(),
+                        latest: missed.slot,
+                        count,
+                    });
+                }
+            }
+            if let Some(start) = &plan.start {
+                match written.next().flatten() {
+                    Some(run) => {
+                        if start.origin == RunOrigin::CatchUp {
+                            info!(
+                                "run {}: '{}' due {}, late: running one catch-up",
+                                run.id, plan.schedule.name, start.slot
+                            );
+                        } else {
+                            info!(
+                                "run {}: '{}' due {} ({})",
+                                run.id, plan.schedule.name, start.slot, start.origin
+                            );
+                        }
+                        self.emit_run(&run);
+                        self.try_start_with(run, &plan.schedule);
+                    }
+                    None => info!(
+                        "'{}': slot {} already has a run; not running it again",
+                        plan.schedule.name, start.slot
+                    ),
+                }
+            }
         }
     }
 
     /// One schedule's slots up to `now`: the latest runs (on time, or as a catch-up within
     /// the grace window), the others are recorded as one `missed` row with a count. Never a
     /// burst.
-    fn due(&mut self, schedule_id: Uuid, now: DateTime<Utc>) {
-        let Some(tracked) = self.schedules.get(&schedule_id) else {
-            return;
-        };
-        let schedule = tracked.schedule.clone();
-        let Some(first) = tracked.cursor else { return };
+    fn plan(&self, tracked: &Tracked, now: DateTime<Utc>) -> Option<DuePlan> {
+        let schedule = &tracked.schedule;
+        let first = tracked.cursor?;
         // The latest slot at or before now, and how many there were since the cursor.
         let (mut latest, mut count, mut previous) = (first, 1u32, None);
         while let Some(next) =
@@ -464,75 +574,35 @@ where
         }
         let late = now - latest;
         let policy = &schedule.missed_runs;
-        let (run_latest, origin) = if late <= ON_TIME {
-            (true, RunOrigin::Schedule)
+        let origin = if late <= ON_TIME {
+            Some(RunOrigin::Schedule)
         } else if policy.catch_up && late <= Duration::minutes(i64::from(policy.grace_minutes)) {
-            (true, RunOrigin::CatchUp)
+            Some(RunOrigin::CatchUp)
         } else {
-            (false, RunOrigin::Schedule)
+            None
         };
-        let missed = if run_latest { count - 1 } else { count };
-        let missed_latest = if run_latest { previous } else { Some(latest) };
-        if let (true, Some(slot)) = (missed > 0, missed_latest) {
-            self.record_missed(&schedule, slot, missed);
-        }
-        let cursor = slots::after(&schedule.recurrence, latest, &self.tz);
-        if let Some(tracked) = self.schedules.get_mut(&schedule_id) {
-            tracked.cursor = cursor;
-        }
-        if let Err(e) = self.store.set_run_times(schedule_id, cursor, None) {
-            self.problem(
-                &format!("Could not save the next run of '{}'", schedule.name),
-                &e,
-            );
-        }
-        if run_latest {
-            if origin == RunOrigin::CatchUp {
-                info!(
-                    "'{}': slot {latest} is {} min late; running one catch-up",
-                    schedule.name,
-                    late.num_minutes()
-                );
-            }
-            self.create_and_start(&schedule, latest, origin);
-        }
-    }
-
-    fn record_missed(&mut self, schedule: &Schedule, latest: DateTime<Utc>, count: u32) {
-        warn!(
-            "'{}': {count} slot(s) missed, the latest at {latest}",
-            schedule.name
-        );
-        let new = NewRun {
+        let (missed_count, missed_latest) = match origin {
+            Some(_) => (count - 1, previous),
+            None => (count, Some(latest)),
+        };
+        let missed = missed_latest.filter(|_| missed_count > 0).map(|slot| NewRun {
             schedule_id: schedule.id,
-            slot: latest,
+            slot,
             origin: RunOrigin::Schedule,
             status: RunStatus::Missed,
-            missed_count: Some(count),
-            error_message: Some(if count == 1 {
+            missed_count: Some(missed_count),
+            error_message: Some(if missed_count == 1 {
                 "Deckhand was not running (or the PC was asleep) at this time.".to_owned()
             } else {
-                format!(
-                    "Deckhand was not running (or the PC was asleep) for {count} runs; this is the latest of them."
-                )
+                format!("Deckhand was not running (or the PC was asleep) for {missed_count} runs; this is the latest of them.")
             }),
-        };
-        match self.store.insert_run(&new) {
-            Ok(run) => {
-                self.emit_run(&run);
-                self.emit(Event::Missed {
-                    schedule_id: schedule.id,
-                    schedule_name: schedule.name.clone(),
-                    latest,
-                    count,
-                });
-            }
-            Err(StoreError::DuplicateRun { .. }) => {}
-            Err(e) => self.problem(
-                &format!("Could not record the missed runs of '{}'", schedule.name),
-                &e,
-            ),
-        }
+        });
+        Some(DuePlan {
+            schedule: schedule.clone(),
+            missed,
+            start: origin.map(|origin| NewRun::pending(schedule.id, latest, origin)),
+            cursor: slots::after(&schedule.recurrence, latest, &self.tz),
+        })
     }
 
     /// Writes the run row, then tries to start it. A slot that already has a run (after a
@@ -550,8 +620,9 @@ where
             Ok(run) => {
                 info!("run {}: '{}' due {slot} ({origin})", run.id, schedule.name);
                 self.emit_run(&run);
-                self.try_start(run.id);
-                self.store.get_run(run.id).ok()
+                let id = run.id;
+                self.try_start_with(run, schedule);
+                self.store.get_run(id).ok()
             }
             Err(StoreError::DuplicateRun { .. }) => {
                 info!(
@@ -598,8 +669,7 @@ where
             .collect()
     }
 
-    /// Launches the run if the gates are open; otherwise counts an attempt and waits, or
-    /// skips the run when its attempts are used up.
+    /// Loads a waiting run and tries to start it.
     fn try_start(&mut self, run_id: Uuid) {
         self.waiting.remove(&run_id);
         let Ok(run) = self.store.get_run(run_id) else {
@@ -608,6 +678,12 @@ where
         let Ok(schedule) = self.store.get_schedule(run.schedule_id) else {
             return;
         };
+        self.try_start_with(run, &schedule);
+    }
+
+    /// Launches the run if the gates are open; otherwise counts an attempt and waits, or
+    /// skips the run when its attempts are used up.
+    fn try_start_with(&mut self, run: Run, schedule: &Schedule) {
         let capacity = match self.view.capacity {
             Some(capacity) => capacity,
             None => {
@@ -635,8 +711,8 @@ where
                 .map(|what| format!("the robot is busy with a run Deckhand did not start ({what})"))
         };
         match gate {
-            Some(reason) => self.gated(run, &schedule, reason),
-            None => self.launch(run, &schedule),
+            Some(reason) => self.gated(run, schedule, reason),
+            None => self.launch(run, schedule),
         }
     }
 

@@ -222,6 +222,45 @@ impl Store {
         })
     }
 
+    /// Writes the runs due at one moment and their schedules' next run times, all in one
+    /// transaction. Each run comes back in order: `None` where its slot already had a run or
+    /// its schedule no longer exists (nothing is written for it).
+    pub fn record_due(
+        &mut self,
+        runs: &[NewRun],
+        next_runs: &[(Uuid, Option<chrono::DateTime<chrono::Utc>>)],
+    ) -> Result<Vec<Option<Run>>> {
+        if let Some(bad) = runs.iter().find(|r| !r.status.is_initial()) {
+            return Err(StoreError::field(
+                "status",
+                format!("A run cannot be created as {}.", bad.status),
+            ));
+        }
+        let now = self.now();
+        self.write(|tx| {
+            let mut written = Vec::with_capacity(runs.len());
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO runs (id, schedule_id, slot, origin, status, missed_count, queued_at,
+                    error_message)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE EXISTS (SELECT 1 FROM schedules WHERE id = ?2)
+                 ON CONFLICT (schedule_id, slot) DO NOTHING",
+            )?;
+            for new in runs {
+                let id = Uuid::new_v4();
+                let inserted = insert.execute(params![
+                    id, new.schedule_id, ms(new.slot), new.origin, new.status, new.missed_count,
+                    ms(now), new.error_message
+                ])?;
+                written.push(if inserted == 1 { Some(get_in(tx, id)?) } else { None });
+            }
+            let mut advance = tx.prepare_cached("UPDATE schedules SET next_run = ?2 WHERE id = ?1")?;
+            for (schedule_id, next_run) in next_runs {
+                advance.execute(params![schedule_id, next_run.map(ms)])?;
+            }
+            Ok(written)
+        })
+    }
+
     /// One live run.
     pub fn get_run(&self, id: Uuid) -> Result<Run> {
         self.conn

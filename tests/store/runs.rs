@@ -279,3 +279,35 @@ fn pooled_texts_come_back_exactly() {
         .unwrap();
     assert_eq!(kept.trace_file.as_deref(), Some(traces[0]));
 }
+
+/// The engine's batch write: runs for one moment and next-run times in one transaction; a
+/// slot that has a run, or a schedule that is gone, comes back as `None` and writes nothing.
+#[test]
+fn due_runs_are_written_together_and_duplicates_are_left_out() {
+    let mut db = TestStore::new();
+    let a = db.store.create_schedule(&daily("A"), ACTOR).unwrap();
+    let b = db.store.create_schedule(&daily("B"), ACTOR).unwrap();
+    let slot = t("2026-06-02T08:00:00Z");
+    db.pending(a.id, "2026-06-02T08:00:00Z");
+    let gone = uuid::Uuid::new_v4();
+    let runs = [
+        NewRun::pending(a.id, slot, RunOrigin::Schedule),
+        NewRun::pending(b.id, slot, RunOrigin::Schedule),
+        NewRun::pending(gone, slot, RunOrigin::Schedule),
+    ];
+    let next = t("2026-06-03T08:00:00Z");
+    let written = db
+        .store
+        .record_due(&runs, &[(a.id, Some(next)), (b.id, Some(next))])
+        .unwrap();
+    assert!(written[0].is_none(), "A's slot had a run already");
+    assert_eq!(written[1].as_ref().unwrap().schedule_id, b.id);
+    assert!(written[2].is_none(), "a deleted schedule gets no run");
+    assert_eq!(db.count("runs"), 2);
+    assert_eq!(db.store.get_schedule(b.id).unwrap().next_run, Some(next));
+    assert_eq!(
+        db.store.get_schedule(b.id).unwrap().updated_at,
+        b.updated_at,
+        "a background write"
+    );
+}
