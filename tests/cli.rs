@@ -358,3 +358,57 @@ fn preview_lists_the_next_runs() {
     let out = cli.run(&["schedule", "preview", id, "--count", "0"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `deckhand run` holds its database: a second one is refused and says who holds it; after
+/// the holder is killed outright, the next start works.
+#[cfg(unix)]
+#[test]
+fn one_engine_per_database_even_after_a_crash() {
+    use std::time::{Duration, Instant};
+    let cli = Cli::new();
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_deckhand"))
+            .arg("--db")
+            .arg(&cli.db)
+            .args(["run", "--log-level", "warn"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let lock = EngineLockPath(cli.db.with_file_name("cli.sqlite3.engine-lock"));
+    let mut first = start();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !lock.held_by(first.id()) {
+        assert!(Instant::now() < deadline, "the first engine took the lock");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = cli.run(&["run"]);
+    assert_eq!(second.status.code(), Some(2));
+    assert!(
+        stderr(&second).contains(&format!("process {}", first.id())),
+        "{}",
+        stderr(&second)
+    );
+
+    first.kill().unwrap(); // SIGKILL: no clean-up at all
+    first.wait().unwrap();
+    let mut third = start();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !lock.held_by(third.id()) {
+        assert!(
+            Instant::now() < deadline,
+            "a crashed engine does not block the next start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    third.kill().unwrap();
+    third.wait().unwrap();
+}
+
+struct EngineLockPath(PathBuf);
+
+impl EngineLockPath {
+    fn held_by(&self, pid: u32) -> bool {
+        std::fs::read_to_string(&self.0).is_ok_and(|text| text.trim() == format!("process {pid}"))
+    }
+}

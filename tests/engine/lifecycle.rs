@@ -204,6 +204,15 @@ async fn reconciliation_after_a_crash_at_every_status() {
     store
         .transition_run(dead.id, RunStatus::Running, &launched(4343))
         .unwrap();
+    let stuck = store
+        .insert_run(&NewRun::pending(s.id, at(24), RunOrigin::Schedule))
+        .unwrap();
+    store
+        .transition_run(stuck.id, RunStatus::Running, &launched(4444))
+        .unwrap();
+    store
+        .transition_run(stuck.id, RunStatus::Stuck, &RunChanges::default())
+        .unwrap();
     h.runner.alive.lock().unwrap().insert(4242, 5);
 
     h.start();
@@ -223,6 +232,11 @@ async fn reconciliation_after_a_crash_at_every_status() {
         "re-attached and followed to its end"
     );
     assert_eq!(status(dead.id).status, RunStatus::Interrupted);
+    assert_eq!(
+        status(stuck.id).status,
+        RunStatus::Interrupted,
+        "a stuck run whose process is gone"
+    );
     let recovery = h
         .schedule(s.id)
         .recovery
@@ -268,4 +282,27 @@ fn one_engine_per_database() {
     );
     drop(first);
     EngineLock::acquire(&db).expect("free again once the holder is gone");
+}
+
+/// What the preview promises is what the engine then does, across a daylight-saving change.
+#[tokio::test(start_paused = true)]
+async fn the_engine_runs_exactly_the_previewed_slots() {
+    let mut h = Harness::new();
+    // Berlin's clocks go back on 2026-10-25; the harness starts on 2026-06-01.
+    h.clock.jump(chrono::Duration::days(140));
+    let draft = every("Prep.med", 36.0, "2026-10-19T06:00:00Z");
+    let s = h.add(&draft);
+    let preview = deckhand::slots::preview(
+        &s.recurrence,
+        deckhand::clock::Clock::now(h.clock.as_ref()),
+        6,
+        &chrono_tz::Europe::Berlin,
+    );
+    h.start();
+    h.run_until("2026-10-28T12:00:00Z").await;
+    assert_eq!(
+        h.runner.launch_times("Prep.med"),
+        preview,
+        "the preview shown as the schedule was saved"
+    );
 }
