@@ -13,11 +13,11 @@
 //! the deck share that budget. A run that touched the deck is never repeated.
 
 mod backoff;
-mod core;
 mod effects;
 mod lock;
 mod monitor;
 mod process;
+mod task;
 mod timer;
 
 use chrono::{DateTime, Utc};
@@ -30,13 +30,13 @@ use crate::model::{Run, Schedule};
 use crate::store::StoreError;
 
 pub use self::backoff::delay as retry_delay;
-pub use self::core::{Engine, ON_TIME};
 pub use self::effects::{
     BoxFuture, LaunchError, LaunchRequest, Launched, Outcome, RobotMonitor, Runner, Verdict,
 };
 pub use self::lock::{EngineLock, LockError};
 pub use self::monitor::ProcessMonitor;
 pub use self::process::{ProcessRunner, display_command};
+pub use self::task::{Engine, ON_TIME};
 pub use self::timer::{Timer, WallTimer};
 
 /// Something that changed, for the UI, the tray and the notifier.
@@ -123,7 +123,7 @@ pub(crate) enum Command {
 /// Talks to a running engine. Cheap to clone.
 #[derive(Clone)]
 pub struct EngineHandle {
-    commands: mpsc::UnboundedSender<core::Msg>,
+    commands: mpsc::UnboundedSender<task::Msg>,
     events: broadcast::Sender<Event>,
 }
 
@@ -135,7 +135,7 @@ impl EngineHandle {
 
     fn send(&self, command: Command) -> Result<(), EngineError> {
         self.commands
-            .send(core::Msg::Command(command))
+            .send(task::Msg::Command(command))
             .map_err(|_| EngineError::Stopped)
     }
 

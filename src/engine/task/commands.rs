@@ -1,0 +1,225 @@
+//! Requests from the UI and the CLI: run now, skip next, cancel, pause, schedule changes.
+
+use super::*;
+
+impl<R, M, T, Tz> Engine<R, M, T, Tz>
+where
+    R: Runner,
+    M: RobotMonitor,
+    T: Timer,
+    Tz: TimeZone + Send + Sync + 'static,
+    Tz::Offset: Send + Sync,
+{
+    pub(super) fn command(&mut self, command: Command) {
+        match command {
+            Command::ScheduleChanged(id) => self.schedule_changed(id),
+            Command::RunNow {
+                schedule_id,
+                actor,
+                reply,
+            } => {
+                let _ = reply.send(self.run_now(schedule_id, &actor));
+            }
+            Command::SkipNext {
+                schedule_id,
+                actor,
+                reply,
+            } => {
+                let _ = reply.send(self.skip_next(schedule_id, &actor));
+            }
+            Command::Cancel {
+                run_id,
+                actor,
+                reply,
+            } => {
+                let _ = reply.send(self.cancel(run_id, &actor));
+            }
+            Command::Pause { actor, reply } => {
+                let _ = reply.send(self.set_paused(true, &actor));
+            }
+            Command::Resume { actor, reply } => {
+                let _ = reply.send(self.set_paused(false, &actor));
+            }
+            Command::Shutdown { .. } => unreachable!("handled by the loop"),
+        }
+    }
+
+    pub(super) fn schedule_changed(&mut self, id: Uuid) {
+        match self.store.get_schedule(id) {
+            Ok(schedule)
+                if schedule.active && !schedule.archived && schedule.recovery.is_none() =>
+            {
+                let now = self.now();
+                let unchanged = self
+                    .schedules
+                    .get(&id)
+                    .is_some_and(|t| t.schedule.recurrence == schedule.recurrence);
+                if unchanged {
+                    if let Some(tracked) = self.schedules.get_mut(&id) {
+                        tracked.schedule = schedule.clone();
+                    }
+                } else {
+                    // A new or re-timed schedule starts from its next slot from now on.
+                    let mut schedule = schedule.clone();
+                    schedule.next_run = None;
+                    self.track(schedule, now);
+                    let cursor = self.schedules.get(&id).and_then(|t| t.cursor);
+                    if let Err(e) = self.store.set_run_times(id, cursor, None) {
+                        self.problem("Could not save the next run", &e);
+                    }
+                }
+                if let Ok(schedule) = self.store.get_schedule(id) {
+                    self.emit(Event::Schedule { schedule });
+                }
+            }
+            Ok(schedule) => {
+                self.schedules.remove(&id);
+                let why = if schedule.archived {
+                    "its schedule was archived"
+                } else if schedule.recovery.is_some() {
+                    "its schedule needs recovery"
+                } else {
+                    "its schedule was paused"
+                };
+                self.drop_waiting_of(id, why);
+                self.emit(Event::Schedule { schedule });
+            }
+            Err(_) => {
+                self.schedules.remove(&id);
+            }
+        }
+    }
+
+    pub(super) fn run_now(&mut self, schedule_id: Uuid, actor: &str) -> Result<Run, EngineError> {
+        let schedule = self.store.get_schedule(schedule_id)?;
+        if schedule.archived {
+            return Err(EngineError::Refused(format!(
+                "'{}' is archived; unarchive it to run it.",
+                schedule.name
+            )));
+        }
+        if schedule.recovery.is_some() {
+            return Err(EngineError::Refused(format!(
+                "'{}' needs recovery; check the deck and resolve it before running it again.",
+                schedule.name
+            )));
+        }
+        self.store.record_audit(
+            actor,
+            AuditAction::RunRequested,
+            AuditTarget::Schedule,
+            Some(&schedule_id.to_string()),
+            &format!("asked to run '{}' now", schedule.name),
+        )?;
+        let slot = crate::store::truncate_ms(self.now());
+        self.create_and_start(&schedule, slot, RunOrigin::Manual)
+            .ok_or_else(|| {
+                EngineError::Refused(format!(
+                    "'{}' has a run at this very moment already.",
+                    schedule.name
+                ))
+            })
+    }
+
+    pub(super) fn skip_next(&mut self, schedule_id: Uuid, actor: &str) -> Result<Run, EngineError> {
+        let Some(tracked) = self.schedules.get(&schedule_id) else {
+            let schedule = self.store.get_schedule(schedule_id)?;
+            return Err(EngineError::Refused(format!(
+                "'{}' is not active, so it has no next run to skip.",
+                schedule.name
+            )));
+        };
+        let schedule = tracked.schedule.clone();
+        let slot = tracked.cursor.ok_or_else(|| {
+            EngineError::Refused(format!("'{}' has no more runs.", schedule.name))
+        })?;
+        let run = self.store.insert_run(&NewRun {
+            schedule_id,
+            slot,
+            origin: RunOrigin::Schedule,
+            status: RunStatus::Skipped,
+            missed_count: None,
+            error_message: Some(format!("Skipped by {actor}.")),
+        })?;
+        self.store.record_audit(
+            actor,
+            AuditAction::RunSkipped,
+            AuditTarget::Run,
+            Some(&run.id.to_string()),
+            &format!("skipped the run of '{}' due {slot}", schedule.name),
+        )?;
+        let cursor = slots::after(&schedule.recurrence, slot, &self.tz);
+        if let Some(tracked) = self.schedules.get_mut(&schedule_id) {
+            tracked.cursor = cursor;
+        }
+        self.store.set_run_times(schedule_id, cursor, None)?;
+        info!(
+            "run {}: '{}' due {slot} skipped by {actor}",
+            run.id, schedule.name
+        );
+        self.emit_run(&run);
+        Ok(run)
+    }
+
+    pub(super) fn cancel(&mut self, run_id: Uuid, actor: &str) -> Result<Run, EngineError> {
+        let run = self.store.get_run(run_id)?;
+        if self.in_flight.contains_key(&run_id)
+            || matches!(run.status, RunStatus::Running | RunStatus::Stuck)
+        {
+            return Err(EngineError::Refused(
+                "This run has been launched; abort it instead of cancelling it.".to_owned(),
+            ));
+        }
+        if !matches!(run.status, RunStatus::Pending | RunStatus::Waiting) {
+            return Err(EngineError::Refused(format!(
+                "This run is {}; only a waiting run can be cancelled.",
+                run.status
+            )));
+        }
+        self.waiting.remove(&run_id);
+        let run = self.store.transition_run(
+            run_id,
+            RunStatus::Cancelled,
+            &RunChanges {
+                ended_at: Some(self.now()),
+                error_message: Some(format!("Cancelled by {actor}.")),
+                ..Default::default()
+            },
+        )?;
+        self.store.record_audit(
+            actor,
+            AuditAction::RunCancelled,
+            AuditTarget::Run,
+            Some(&run_id.to_string()),
+            &format!("cancelled the run due {}", run.slot),
+        )?;
+        info!("run {run_id}: cancelled by {actor}");
+        self.emit_run(&run);
+        Ok(run)
+    }
+
+    pub(super) fn set_paused(&mut self, paused: bool, actor: &str) -> Result<(), EngineError> {
+        if self.paused == paused {
+            return Ok(());
+        }
+        let action = if paused {
+            AuditAction::EnginePaused
+        } else {
+            AuditAction::EngineResumed
+        };
+        let detail = if paused {
+            "paused the scheduler"
+        } else {
+            "resumed the scheduler"
+        };
+        self.store
+            .record_audit(actor, action, AuditTarget::Engine, None, detail)?;
+        self.paused = paused;
+        info!(
+            "scheduler {} by {actor}",
+            if paused { "paused" } else { "resumed" }
+        );
+        self.emit_engine();
+        Ok(())
+    }
+}

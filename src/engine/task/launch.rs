@@ -1,0 +1,232 @@
+//! The gates (capacity, a busy robot), the attempt budget, and launching.
+
+use super::*;
+
+impl<R, M, T, Tz> Engine<R, M, T, Tz>
+where
+    R: Runner,
+    M: RobotMonitor,
+    T: Timer,
+    Tz: TimeZone + Send + Sync + 'static,
+    Tz::Offset: Send + Sync,
+{
+    pub(super) fn retry_waiting(&mut self, now: DateTime<Utc>) {
+        if self.paused {
+            return;
+        }
+        let mut due: Vec<(DateTime<Utc>, Uuid)> = self
+            .waiting
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(id, at)| (*at, *id))
+            .collect();
+        due.sort();
+        for (_, run_id) in due {
+            self.try_start(run_id);
+        }
+    }
+
+    pub(super) fn own_pids(&self) -> HashSet<u32> {
+        self.in_flight
+            .values()
+            .filter_map(|f| match f {
+                Flight::Running { pid } => *pid,
+                Flight::Launching => None,
+            })
+            .collect()
+    }
+
+    /// Loads a waiting run and tries to start it.
+    pub(super) fn try_start(&mut self, run_id: Uuid) {
+        self.waiting.remove(&run_id);
+        let Ok(run) = self.store.get_run(run_id) else {
+            return;
+        };
+        let Ok(schedule) = self.store.get_schedule(run.schedule_id) else {
+            return;
+        };
+        self.try_start_with(run, &schedule);
+    }
+
+    /// Launches the run if the gates are open; otherwise counts an attempt and waits, or
+    /// skips the run when its attempts are used up.
+    pub(super) fn try_start_with(&mut self, run: Run, schedule: &Schedule) {
+        let capacity = match self.view.capacity {
+            Some(capacity) => capacity,
+            None => {
+                let capacity = self
+                    .store
+                    .settings()
+                    .map(|s| s.max_concurrent_runs)
+                    .unwrap_or(1) as usize;
+                *self.view.capacity.insert(capacity)
+            }
+        };
+        let gate = if self.in_flight.len() >= capacity {
+            Some(format!(
+                "Deckhand is at capacity ({capacity} run(s) in progress)"
+            ))
+        } else {
+            let foreign = match &self.view.foreign {
+                Some(foreign) => foreign.clone(),
+                None => {
+                    let foreign = self.monitor.foreign_run(&self.own_pids());
+                    self.view.foreign.insert(foreign).clone()
+                }
+            };
+            foreign
+                .map(|what| format!("the robot is busy with a run Deckhand did not start ({what})"))
+        };
+        match gate {
+            Some(reason) => self.gated(run, schedule, reason),
+            None => self.launch(run, schedule),
+        }
+    }
+
+    pub(super) fn gated(&mut self, run: Run, schedule: &Schedule, reason: String) {
+        let attempt = run.attempt + 1;
+        if attempt >= schedule.retry.max_attempts {
+            warn!("run {}: skipped after {attempt} attempts: {reason}", run.id);
+            self.transition(
+                run.id,
+                RunStatus::Skipped,
+                &RunChanges {
+                    attempt: Some(attempt),
+                    ended_at: Some(self.now()),
+                    error_message: Some(format!("Skipped after {attempt} attempts: {reason}.")),
+                    ..Default::default()
+                },
+            );
+            return;
+        }
+        let retry_at = self.now() + backoff::delay(&schedule.retry, attempt);
+        if run.status != RunStatus::Waiting {
+            // One line when the run starts waiting, not one per attempt.
+            info!("run {}: waiting, {reason}; next try at {retry_at}", run.id);
+        }
+        if self
+            .transition(
+                run.id,
+                RunStatus::Waiting,
+                &RunChanges {
+                    attempt: Some(attempt),
+                    error_message: Some(format!("Waiting: {reason}.")),
+                    ..Default::default()
+                },
+            )
+            .is_some()
+        {
+            self.waiting.insert(run.id, retry_at);
+        }
+    }
+
+    pub(super) fn launch(&mut self, run: Run, schedule: &Schedule) {
+        self.in_flight.insert(run.id, Flight::Launching);
+        let request = LaunchRequest {
+            run_id: run.id,
+            schedule_id: schedule.id,
+            schedule_name: schedule.name.clone(),
+            method_path: schedule.method_path.clone(),
+        };
+        let runner = self.runner.clone();
+        let outbox = self.outbox.clone();
+        let run_id = run.id;
+        tokio::spawn(async move {
+            let result = runner.launch(request).await;
+            let _ = outbox.send(Msg::Launched { run_id, result });
+        });
+    }
+
+    pub(super) fn launched(&mut self, run_id: Uuid, result: Result<Launched, LaunchError>) {
+        let Ok(run) = self.store.get_run(run_id) else {
+            return;
+        };
+        let attempt = run.attempt + 1;
+        match result {
+            Ok(method) => {
+                info!(
+                    "run {run_id}: launched as process {}: {}",
+                    method.pid.map_or("?".to_owned(), |p| p.to_string()),
+                    method.command_line
+                );
+                self.in_flight
+                    .insert(run_id, Flight::Running { pid: method.pid });
+                self.transition(
+                    run_id,
+                    RunStatus::Running,
+                    &RunChanges {
+                        attempt: Some(attempt),
+                        started_at: Some(method.started_at),
+                        command_line: Some(method.command_line.clone()),
+                        pid: method.pid,
+                        ..Default::default()
+                    },
+                );
+                if let Err(e) = self.store.set_run_times(
+                    run.schedule_id,
+                    self.schedules.get(&run.schedule_id).and_then(|t| t.cursor),
+                    Some(run.slot),
+                ) {
+                    self.problem("Could not save the last run time", &e);
+                }
+                self.emit_engine();
+                self.watch(run_id, method);
+            }
+            Err(error) => {
+                self.in_flight.remove(&run_id);
+                let Ok(schedule) = self.store.get_schedule(run.schedule_id) else {
+                    return;
+                };
+                // A launch that failed never touched the deck: retry within the budget.
+                if attempt < schedule.retry.max_attempts {
+                    let retry_at = self.now() + backoff::delay(&schedule.retry, attempt);
+                    warn!(
+                        "run {run_id}: could not start the method ({error}); trying again at {retry_at}"
+                    );
+                    if self
+                        .transition(
+                            run_id,
+                            RunStatus::Waiting,
+                            &RunChanges {
+                                attempt: Some(attempt),
+                                error_message: Some(format!(
+                                    "Could not start the method: {error}. Trying again."
+                                )),
+                                ..Default::default()
+                            },
+                        )
+                        .is_some()
+                    {
+                        self.waiting.insert(run_id, retry_at);
+                    }
+                } else {
+                    error!(
+                        "run {run_id}: could not start the method after {attempt} attempts: {error}"
+                    );
+                    self.transition(
+                        run_id,
+                        RunStatus::Failed,
+                        &RunChanges {
+                            attempt: Some(attempt),
+                            ended_at: Some(self.now()),
+                            error_message: Some(format!(
+                                "Could not start the method after {attempt} attempts: {error}"
+                            )),
+                            ..Default::default()
+                        },
+                    );
+                }
+                self.emit_engine();
+            }
+        }
+    }
+
+    /// Waits for a launched method in its own task and reports the outcome.
+    pub(super) fn watch(&self, run_id: Uuid, method: Launched) {
+        let outbox = self.outbox.clone();
+        tokio::spawn(async move {
+            let outcome = method.finished.await;
+            let _ = outbox.send(Msg::Finished { run_id, outcome });
+        });
+    }
+}

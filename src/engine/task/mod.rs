@@ -1,0 +1,360 @@
+//! The engine task: its state, its loop, and (in the child modules) every decision it makes:
+//! `startup` (reconciliation, loading, watching the database), `due` (slots that came due),
+//! `launch` (gates and launching), `outcome` (finished methods), `commands` (requests).
+
+mod commands;
+mod due;
+mod launch;
+mod outcome;
+mod startup;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use log::{error, info, warn};
+use tokio::sync::{broadcast, mpsc};
+use uuid::Uuid;
+
+use super::backoff;
+use super::effects::{
+    LaunchError, LaunchRequest, Launched, Outcome, RobotMonitor, Runner, Verdict,
+};
+use super::timer::Timer;
+use super::{Command, EngineError, EngineHandle, Event};
+use crate::clock::Clock;
+use crate::model::{
+    AuditAction, AuditTarget, NewRun, Run, RunChanges, RunOrigin, RunStatus, Schedule,
+};
+use crate::slots;
+use crate::store::{Store, StoreError};
+
+/// A slot handled within this long of its instant is on time; later than that it is a missed
+/// slot, run as a catch-up or recorded, as the schedule's policy says.
+pub const ON_TIME: Duration = Duration::seconds(60);
+
+/// Who the engine's own audit entries and recovery notes name.
+const ENGINE: &str = "engine";
+
+/// Messages to the engine task: commands, and reports from the tasks it spawned.
+pub(crate) enum Msg {
+    Command(Command),
+    Launched {
+        run_id: Uuid,
+        result: Result<Launched, LaunchError>,
+    },
+    Finished {
+        run_id: Uuid,
+        outcome: Outcome,
+    },
+    /// The database files changed on disk (perhaps another process wrote).
+    DatabaseChanged,
+}
+
+/// A schedule the engine runs, and the next slot it has not handled yet.
+struct Tracked {
+    schedule: Schedule,
+    cursor: Option<DateTime<Utc>>,
+}
+
+/// How long the engine waits before writing again after the store refused a write.
+const WRITE_RETRY: Duration = Duration::seconds(5);
+
+/// What one schedule's due slots come to: a `missed` row, a run to start, the next slot.
+struct DuePlan {
+    schedule: Schedule,
+    missed: Option<NewRun>,
+    start: Option<NewRun>,
+    cursor: Option<DateTime<Utc>>,
+}
+
+/// How long before a slot the engine looks at the robot's processes.
+const PREFETCH_LEAD: Duration = Duration::milliseconds(25);
+/// How old that look may be when the slot comes.
+const PREFETCH_FRESH: Duration = Duration::milliseconds(250);
+
+/// A look at the robot's processes taken just before `slot`.
+struct Prefetched {
+    slot: DateTime<Utc>,
+    foreign: Option<String>,
+    scanned_at: DateTime<Utc>,
+}
+
+/// What the gates look at, read at most once per wake-up.
+#[derive(Default)]
+struct View {
+    capacity: Option<usize>,
+    foreign: Option<Option<String>>,
+}
+
+/// A run that holds a capacity slot.
+enum Flight {
+    Launching,
+    Running { pid: Option<u32> },
+}
+
+/// The engine: build it with [`Engine::start`].
+pub struct Engine<R, M, T, Tz: TimeZone> {
+    store: Store,
+    runner: Arc<R>,
+    monitor: Arc<M>,
+    clock: Arc<dyn Clock>,
+    timer: T,
+    tz: Tz,
+    inbox: mpsc::UnboundedReceiver<Msg>,
+    outbox: mpsc::UnboundedSender<Msg>,
+    events: broadcast::Sender<Event>,
+    schedules: HashMap<Uuid, Tracked>,
+    in_flight: HashMap<Uuid, Flight>,
+    /// Gated or retrying runs: run id → when to try again.
+    waiting: HashMap<Uuid, DateTime<Utc>>,
+    paused: bool,
+    /// `PRAGMA data_version` when the engine last looked: it moves only when another
+    /// connection commits.
+    data_version: i64,
+    view: View,
+    prefetched: Option<Prefetched>,
+    /// After a failed write of due runs: not before this instant again.
+    write_retry_at: Option<DateTime<Utc>>,
+    /// Watches the database's folder so changes from other processes arrive within moments.
+    _watcher: Option<notify::RecommendedWatcher>,
+}
+
+impl<R, M, T, Tz> Engine<R, M, T, Tz>
+where
+    R: Runner,
+    M: RobotMonitor,
+    T: Timer,
+    Tz: TimeZone + Send + Sync + 'static,
+    Tz::Offset: Send + Sync,
+{
+    /// Reconciles what a previous run of Deckhand left in flight, loads the schedules and
+    /// starts the engine task. Must be called inside a tokio runtime.
+    pub fn start(
+        store: Store,
+        runner: Arc<R>,
+        monitor: Arc<M>,
+        clock: Arc<dyn Clock>,
+        timer: T,
+        tz: Tz,
+    ) -> Result<(EngineHandle, tokio::task::JoinHandle<()>), EngineError> {
+        let (outbox, inbox) = mpsc::unbounded_channel();
+        let (events, _) = broadcast::channel(1024);
+        let handle = EngineHandle {
+            commands: outbox.clone(),
+            events: events.clone(),
+        };
+        let watcher = startup::watch_database(store.path(), outbox.clone());
+        let data_version = store.data_version()?;
+        let mut engine = Engine {
+            store,
+            runner,
+            monitor,
+            clock,
+            timer,
+            tz,
+            inbox,
+            outbox,
+            events,
+            schedules: HashMap::new(),
+            in_flight: HashMap::new(),
+            waiting: HashMap::new(),
+            paused: false,
+            data_version,
+            view: View::default(),
+            prefetched: None,
+            write_retry_at: None,
+            _watcher: watcher,
+        };
+        engine.reconcile()?;
+        engine.load_schedules()?;
+        let task = tokio::spawn(engine.run());
+        Ok((handle, task))
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn emit(&self, event: Event) {
+        // Nobody listening is fine.
+        let _ = self.events.send(event);
+    }
+
+    fn emit_run(&self, run: &Run) {
+        let schedule_name = self
+            .schedules
+            .get(&run.schedule_id)
+            .map(|t| t.schedule.name.clone())
+            .or_else(|| {
+                self.store
+                    .get_schedule(run.schedule_id)
+                    .ok()
+                    .map(|s| s.name)
+            })
+            .unwrap_or_default();
+        self.emit(Event::Run {
+            run: run.clone(),
+            schedule_name,
+        });
+    }
+
+    fn emit_engine(&self) {
+        self.emit(Event::Engine {
+            paused: self.paused,
+            in_flight: self.in_flight.len() as u32,
+        });
+    }
+
+    /// Logs a failed store write and tells the UI; the engine carries on.
+    fn problem(&self, what: &str, error: &StoreError) {
+        error!("{what}: {error}");
+        self.emit(Event::Problem {
+            message: format!("{what}: {error}"),
+        });
+    }
+
+    /// Moves a run and publishes the change; `None` (logged) if the store refused.
+    fn transition(&mut self, run_id: Uuid, to: RunStatus, changes: &RunChanges) -> Option<Run> {
+        match self.store.transition_run(run_id, to, changes) {
+            Ok(run) => {
+                self.emit_run(&run);
+                Some(run)
+            }
+            Err(e) => {
+                self.problem(&format!("Could not record run {run_id} as {to}"), &e);
+                None
+            }
+        }
+    }
+
+    async fn run(mut self) {
+        info!("engine started with {} schedules", self.schedules.len());
+        self.emit_engine();
+        loop {
+            // Settings and the robot's state are read afresh at each wake, once for all the
+            // runs due at that moment; a scan made just before a slot (see below) is used then.
+            let now = self.now();
+            self.view = View::default();
+            if let Some(scan) = self.prefetched.take_if(|scan| now >= scan.slot)
+                && now - scan.scanned_at <= PREFETCH_FRESH
+            {
+                self.view.foreign = Some(scan.foreign);
+            }
+            self.handle_due(now);
+            self.retry_waiting(now);
+            let message = match self.next_wake() {
+                // Scan the processes a moment before a slot, so the launch does not wait for
+                // the scan (about a millisecond).
+                Some(at) if self.prefetched.is_none() && self.now() + PREFETCH_LEAD < at => {
+                    tokio::select! {
+                        message = self.inbox.recv() => message,
+                        () = self.timer.sleep_until(at - PREFETCH_LEAD) => {
+                            let foreign = self.monitor.foreign_run(&self.own_pids());
+                            self.prefetched = Some(Prefetched { slot: at, foreign, scanned_at: self.now() });
+                            continue;
+                        }
+                    }
+                }
+                Some(at) => tokio::select! {
+                    message = self.inbox.recv() => message,
+                    () = self.timer.sleep_until(at) => continue,
+                },
+                None => self.inbox.recv().await,
+            };
+            match message {
+                None => break,
+                Some(Msg::Command(Command::Shutdown { reply })) => {
+                    self.stop();
+                    let _ = reply.send(());
+                    return;
+                }
+                Some(message) => self.handle(message),
+            }
+        }
+        self.stop();
+    }
+
+    /// The earliest moment something is due: a slot (unless paused) or a retry.
+    fn next_wake(&self) -> Option<DateTime<Utc>> {
+        let slots = self
+            .schedules
+            .values()
+            .filter(|_| !self.paused)
+            .filter_map(|t| t.cursor);
+        let retries = self.waiting.values().copied().filter(|_| !self.paused);
+        let slots = slots.map(|at| self.write_retry_at.map_or(at, |retry| at.max(retry)));
+        slots.chain(retries).min()
+    }
+
+    fn stop(&mut self) {
+        // Runs not yet launched would otherwise be found at the next start and reported as
+        // interrupted anyway; say so now, plainly.
+        let waiting: Vec<Uuid> = self.waiting.keys().copied().collect();
+        for run_id in waiting {
+            self.transition(
+                run_id,
+                RunStatus::Interrupted,
+                &RunChanges {
+                    error_message: Some(
+                        "Deckhand was closed before this run could start; it was not launched."
+                            .to_owned(),
+                    ),
+                    ..Default::default()
+                },
+            );
+        }
+        self.waiting.clear();
+        info!(
+            "engine stopped; {} runs still in flight will be re-attached at the next start",
+            self.in_flight.len()
+        );
+    }
+
+    fn handle(&mut self, message: Msg) {
+        self.view = View::default();
+        match message {
+            Msg::Launched { run_id, result } => self.launched(run_id, result),
+            Msg::Finished { run_id, outcome } => self.finished(run_id, outcome),
+            Msg::Command(command) => self.command(command),
+            Msg::DatabaseChanged => self.database_changed(),
+        }
+    }
+
+    /// Another process may have changed schedules (the CLI, say): re-read those a person
+    /// touched since the engine last saw them. Own writes do not move `data_version`.
+    fn database_changed(&mut self) {
+        let version = match self.store.data_version() {
+            Ok(version) => version,
+            Err(e) => return self.problem("Could not check the database for changes", &e),
+        };
+        if version == self.data_version {
+            return;
+        }
+        self.data_version = version;
+        let schedules = match self
+            .store
+            .list_schedules(crate::model::ScheduleListFilter::All)
+        {
+            Ok(schedules) => schedules,
+            Err(e) => return self.problem("Could not re-read the schedules", &e),
+        };
+        let mut changed: Vec<Uuid> = schedules
+            .iter()
+            .filter(|s| {
+                let runnable = s.active && !s.archived && s.recovery.is_none();
+                match self.schedules.get(&s.id) {
+                    Some(tracked) => !runnable || tracked.schedule.updated_at != s.updated_at,
+                    None => runnable,
+                }
+            })
+            .map(|s| s.id)
+            .collect();
+        let present: HashSet<Uuid> = schedules.iter().map(|s| s.id).collect();
+        changed.extend(self.schedules.keys().filter(|id| !present.contains(id)));
+        for id in changed {
+            info!("schedule {id} was changed by another program");
+            self.schedule_changed(id);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! What a finished method means for its run and schedule.
+
+use super::*;
+
+impl<R, M, T, Tz> Engine<R, M, T, Tz>
+where
+    R: Runner,
+    M: RobotMonitor,
+    T: Timer,
+    Tz: TimeZone + Send + Sync + 'static,
+    Tz::Offset: Send + Sync,
+{
+    pub(super) fn finished(&mut self, run_id: Uuid, outcome: Outcome) {
+        self.in_flight.remove(&run_id);
+        let Ok(run) = self.store.get_run(run_id) else {
+            return;
+        };
+        let schedule = self.store.get_schedule(run.schedule_id).ok();
+        let name = schedule
+            .as_ref()
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let mut changes = RunChanges {
+            ended_at: Some(self.now()),
+            exit_code: outcome.exit_code,
+            trace_file: outcome.trace_file.clone(),
+            outcome_detail: outcome.deciding_line.clone(),
+            error_message: outcome.error.clone(),
+            ..Default::default()
+        };
+        let status = match outcome.verdict {
+            Verdict::Completed => RunStatus::Completed,
+            Verdict::Failed if !outcome.touched_deck => {
+                // The method ended before it started: nothing was done on the deck, so the
+                // run may be tried again within its budget.
+                if let Some(schedule) = schedule
+                    .as_ref()
+                    .filter(|s| run.attempt < s.retry.max_attempts)
+                {
+                    let retry_at = self.now() + backoff::delay(&schedule.retry, run.attempt);
+                    warn!(
+                        "run {run_id}: the method ended before it started; trying again at {retry_at}"
+                    );
+                    changes.ended_at = None;
+                    changes.error_message = Some(format!(
+                        "The method ended before it started ({}); trying again.",
+                        outcome.error.as_deref().unwrap_or("no reason given")
+                    ));
+                    if self
+                        .transition(run_id, RunStatus::Waiting, &changes)
+                        .is_some()
+                    {
+                        self.waiting.insert(run_id, retry_at);
+                    }
+                    self.emit_engine();
+                    return;
+                }
+                RunStatus::Failed
+            }
+            Verdict::Failed => RunStatus::Failed,
+            Verdict::Aborted => RunStatus::Aborted,
+            Verdict::Stuck => RunStatus::Stuck,
+        };
+        info!("run {run_id}: '{name}' {status}");
+        self.transition(run_id, status, &changes);
+        if matches!(status, RunStatus::Aborted | RunStatus::Stuck) {
+            let what = if status == RunStatus::Aborted {
+                "aborted"
+            } else {
+                "stuck"
+            };
+            let detail = outcome
+                .deciding_line
+                .or(outcome.error)
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            let note = format!(
+                "The run due {} {what}{detail}. Check the deck, then resolve.",
+                run.slot
+            );
+            match self
+                .store
+                .mark_recovery_required(run.schedule_id, &note, ENGINE)
+            {
+                Ok(schedule) => {
+                    warn!("'{}' needs recovery: {note}", schedule.name);
+                    self.schedules.remove(&schedule.id);
+                    self.drop_waiting_of(schedule.id, "its schedule needs recovery");
+                    self.emit(Event::Schedule { schedule });
+                }
+                Err(e) => self.problem("Could not mark the schedule as needing recovery", &e),
+            }
+        }
+        self.emit_engine();
+    }
+
+    /// Cancels the not-yet-launched runs of a schedule that stopped being runnable.
+    pub(super) fn drop_waiting_of(&mut self, schedule_id: Uuid, why: &str) {
+        let runs: Vec<Uuid> = self.waiting.keys().copied().collect();
+        for run_id in runs {
+            if self
+                .store
+                .get_run(run_id)
+                .is_ok_and(|r| r.schedule_id == schedule_id)
+            {
+                self.waiting.remove(&run_id);
+                self.transition(
+                    run_id,
+                    RunStatus::Cancelled,
+                    &RunChanges {
+                        ended_at: Some(self.now()),
+                        error_message: Some(format!("Cancelled: {why}.")),
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Start-up: what a previous run left in flight, the schedules to run, and watching the
+//! database for changes made by other programs.
+
+use super::*;
+
+impl<R, M, T, Tz> Engine<R, M, T, Tz>
+where
+    R: Runner,
+    M: RobotMonitor,
+    T: Timer,
+    Tz: TimeZone + Send + Sync + 'static,
+    Tz::Offset: Send + Sync,
+{
+    /// Resolves runs a crash left `pending`, `waiting`, `running` or `stuck`: a method that
+    /// is still running is re-attached; anything else becomes `interrupted`, and a schedule
+    /// whose interrupted run had launched its method needs recovery.
+    pub(super) fn reconcile(&mut self) -> Result<(), EngineError> {
+        let open = self.store.runs_in_status(&[
+            RunStatus::Pending,
+            RunStatus::Waiting,
+            RunStatus::Running,
+            RunStatus::Stuck,
+        ])?;
+        for run in open {
+            let launched = matches!(run.status, RunStatus::Running | RunStatus::Stuck);
+            if launched {
+                if let (Some(pid), Some(started)) = (run.pid, run.started_at)
+                    && let Some(method) = self.runner.reattach(run.id, pid, started)
+                {
+                    info!(
+                        "run {}: re-attached to the method still running as process {pid}",
+                        run.id
+                    );
+                    self.in_flight
+                        .insert(run.id, Flight::Running { pid: Some(pid) });
+                    self.watch(run.id, method);
+                    continue;
+                }
+                let message = "Deckhand stopped while this run was in progress and the method is no longer running; its outcome is unknown. Check the deck before running it again.";
+                warn!("run {}: interrupted while running", run.id);
+                self.store.transition_run(
+                    run.id,
+                    RunStatus::Interrupted,
+                    &RunChanges {
+                        ended_at: Some(self.now()),
+                        error_message: Some(message.to_owned()),
+                        ..Default::default()
+                    },
+                )?;
+                let note = format!(
+                    "A run due {} was interrupted while its method ran; check the deck.",
+                    run.slot
+                );
+                match self
+                    .store
+                    .mark_recovery_required(run.schedule_id, &note, ENGINE)
+                {
+                    Ok(_) | Err(StoreError::NotFound { .. }) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            } else {
+                info!("run {}: interrupted before it was launched", run.id);
+                self.store.transition_run(
+                    run.id,
+                    RunStatus::Interrupted,
+                    &RunChanges {
+                        error_message: Some(
+                            "Deckhand stopped before this run could start; it was not launched."
+                                .to_owned(),
+                        ),
+                        ..Default::default()
+                    },
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn load_schedules(&mut self) -> Result<(), EngineError> {
+        for schedule in self.store.runnable_schedules()? {
+            // Slots since the last time a person touched the schedule count; older ones not.
+            let reference = schedule.updated_at;
+            self.track(schedule, reference);
+        }
+        Ok(())
+    }
+
+    /// Starts tracking a runnable schedule; without a stored next run, its first slot at or
+    /// after `reference`.
+    pub(super) fn track(&mut self, schedule: Schedule, reference: DateTime<Utc>) {
+        let cursor = schedule
+            .next_run
+            .or_else(|| slots::at_or_after(&schedule.recurrence, reference, &self.tz));
+        self.schedules
+            .insert(schedule.id, Tracked { schedule, cursor });
+    }
+}
+
+/// Sends [`Msg::DatabaseChanged`] when a file of the database at `path` changes. The engine
+/// sleeps otherwise: no polling.
+pub(super) fn watch_database(
+    path: &std::path::Path,
+    outbox: mpsc::UnboundedSender<Msg>,
+) -> Option<notify::RecommendedWatcher> {
+    use notify::Watcher;
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let ours = event.is_ok_and(|e| {
+            e.kind.is_modify() || e.kind.is_create()
+        } && e.paths.iter().any(|p| p.file_name().is_some_and(|f| f.to_string_lossy().starts_with(&name))));
+        if ours {
+            let _ = outbox.send(Msg::DatabaseChanged);
+        }
+    })
+    .map_err(|e| warn!("cannot watch the database for changes by other programs: {e}"))
+    .ok()?;
+    watcher
+        .watch(folder, notify::RecursiveMode::NonRecursive)
+        .map_err(|e| {
+            warn!(
+                "cannot watch {} for changes by other programs: {e}",
+                folder.display()
+            )
+        })
+        .ok()?;
+    Some(watcher)
+}
