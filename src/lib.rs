@@ -10,6 +10,7 @@ pub mod error;
 pub mod model;
 pub mod slots;
 pub mod store;
+pub mod trace;
 pub mod validate;
 
 pub use model::*;

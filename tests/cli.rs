@@ -412,3 +412,25 @@ impl EngineLockPath {
         std::fs::read_to_string(&self.0).is_ok_and(|text| text.trim() == format!("process {pid}"))
     }
 }
+
+#[test]
+fn trace_explains_a_verdict_for_scripts_and_people() {
+    let cli = Cli::new();
+    let file =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/traces/step_error.trc");
+    let verdict = cli.json(&["trace", file.to_str().unwrap()]);
+    assert_eq!(verdict["outcome"], "error");
+    assert_eq!(verdict["lineNumber"], 10);
+    assert!(
+        verdict["decidingLine"]
+            .as_str()
+            .unwrap()
+            .contains("Aspirate - error")
+    );
+    let human = cli.run(&["trace", file.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&human.stdout).contains("a step reported an error"));
+    assert_eq!(
+        cli.run(&["trace", "/no/such/file_Trace.trc"]).status.code(),
+        Some(3)
+    );
+}

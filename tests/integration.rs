@@ -6,3 +6,4 @@ mod cli;
 mod engine;
 mod slots;
 mod store;
+mod trace;

@@ -59,6 +59,11 @@ enum Command {
     Info,
     /// Run the scheduler headless until Ctrl-C (one per database).
     Run(run::RunArgs),
+    /// How Deckhand judges a VENUS trace file, and the line that decided it.
+    Trace {
+        /// The trace file (`…_Trace.trc`).
+        file: PathBuf,
+    },
 }
 
 /// What a command failed with, and the exit code that goes with it.
@@ -69,6 +74,8 @@ pub enum Failure {
     Input(String),
     /// Output could not be written.
     Output(std::io::Error),
+    /// A file named on the command line could not be read.
+    File(PathBuf, std::io::Error),
 }
 
 impl From<StoreError> for Failure {
@@ -94,7 +101,8 @@ impl Failure {
                 "database_busy" => 5,
                 _ => 1,
             },
-            Failure::Config(_) | Failure::Output(_) => 1,
+            Failure::File(_, e) if e.kind() == std::io::ErrorKind::NotFound => 3,
+            Failure::Config(_) | Failure::Output(_) | Failure::File(..) => 1,
         }
     }
 
@@ -104,6 +112,14 @@ impl Failure {
             Failure::Config(e) => e.into(),
             Failure::Input(message) => IpcError::new("invalid_input", message),
             Failure::Output(e) => IpcError::new("io", format!("Could not write the output: {e}")),
+            Failure::File(path, e) => IpcError::new(
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    "not_found"
+                } else {
+                    "io"
+                },
+                format!("Could not read {}: {e}", path.display()),
+            ),
         }
     }
 }
@@ -183,6 +199,9 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Trace { file } = &cli.command {
+        return trace(file, cli.json);
+    }
     let path = config::resolve_db_path(cli.db).map_err(Failure::Config)?;
     if let Command::Run(args) = cli.command {
         return run::run(&path, args);
@@ -201,7 +220,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Settings(command) => records::settings(&mut ctx, command),
         Command::Audit(args) => records::audit(&mut ctx, args),
         Command::Info => info(&ctx),
-        Command::Run(_) => unreachable!("handled above"),
+        Command::Run(_) | Command::Trace { .. } => unreachable!("handled above"),
     }
 }
 
@@ -227,4 +246,47 @@ fn info(ctx: &Context) -> Result<(), Failure> {
             info.integrity.join("; ")
         )
     })
+}
+
+/// `deckhand trace FILE`: needs no database.
+fn trace(file: &std::path::Path, json: bool) -> Result<(), Failure> {
+    let c =
+        deckhand::trace::classify_file(file).map_err(|e| Failure::File(file.to_path_buf(), e))?;
+    if json {
+        let text = serde_json::to_string_pretty(&c).map_err(|e| Failure::Output(e.into()))?;
+        println!("{text}");
+        return Ok(());
+    }
+    use deckhand::trace::TraceOutcome;
+    let meaning = match c.outcome {
+        TraceOutcome::Completed => "the method ran to its end without an error or an abort",
+        TraceOutcome::Aborted => "someone aborted the method",
+        TraceOutcome::Error => "a step reported an error",
+        TraceOutcome::Unknown => {
+            "the trace has no end line: VENUS crashed or was killed, or the method is still running"
+        }
+    };
+    println!("outcome:      {} ({meaning})", c.outcome);
+    if let (Some(number), Some(line)) = (c.line_number, &c.deciding_line) {
+        println!("deciding line {number}: {line}");
+    }
+    if let Some(step) = &c.step {
+        println!("step:         {step}");
+    }
+    println!(
+        "method file:  {}",
+        c.method_file
+            .as_deref()
+            .unwrap_or("(not named in the trace)")
+    );
+    println!(
+        "started:      {}",
+        if c.method_started {
+            "yes (Execute method - start)"
+        } else {
+            "no: the method never started, so the deck was not touched"
+        }
+    );
+    println!("lines read:   {}", c.lines);
+    Ok(())
 }

@@ -41,7 +41,11 @@ pub use self::timer::{Timer, WallTimer};
 
 /// Something that changed, for the UI, the tray and the notifier.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 #[ts(export)]
 pub enum Event {
     /// A run was created or changed status.
