@@ -150,7 +150,7 @@ fn a_growing_file_is_followed_line_by_line() {
     let mut writer = std::fs::File::create(&path).unwrap();
     let mut lines = LineReader::new(std::fs::File::open(&path).unwrap());
     let mut state = TraceState::new();
-    let mut pump = |lines: &mut LineReader<std::fs::File>, state: &mut TraceState| {
+    let pump = |lines: &mut LineReader<std::fs::File>, state: &mut TraceState| {
         while let Some(line) = lines.next_line().unwrap() {
             state.feed(&line);
         }
