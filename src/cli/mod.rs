@@ -2,6 +2,20 @@
 //! says what happened (0 ok, 1 other failure, 2 bad input, 3 not found, 4 conflict,
 //! 5 database busy).
 
+/// Prints a line to standard output. A closed pipe (`deckhand … | head`) ends the program
+/// quietly instead of with a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = writeln!(out, $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
 mod input;
 mod records;
 mod run;
@@ -141,11 +155,11 @@ impl Context {
         if self.json {
             let text =
                 serde_json::to_string_pretty(value).map_err(|e| Failure::Output(e.into()))?;
-            println!("{text}");
+            say!("{text}");
         } else {
             let text = human();
             if !text.is_empty() {
-                println!("{}", text.trim_end());
+                say!("{}", text.trim_end());
             }
         }
         Ok(())
@@ -254,7 +268,7 @@ fn trace(file: &std::path::Path, json: bool) -> Result<(), Failure> {
         deckhand::trace::classify_file(file).map_err(|e| Failure::File(file.to_path_buf(), e))?;
     if json {
         let text = serde_json::to_string_pretty(&c).map_err(|e| Failure::Output(e.into()))?;
-        println!("{text}");
+        say!("{text}");
         return Ok(());
     }
     use deckhand::trace::TraceOutcome;
@@ -266,20 +280,20 @@ fn trace(file: &std::path::Path, json: bool) -> Result<(), Failure> {
             "the trace has no end line: VENUS crashed or was killed, or the method is still running"
         }
     };
-    println!("outcome:      {} ({meaning})", c.outcome);
+    say!("outcome:      {} ({meaning})", c.outcome);
     if let (Some(number), Some(line)) = (c.line_number, &c.deciding_line) {
-        println!("deciding line {number}: {line}");
+        say!("deciding line {number}: {line}");
     }
     if let Some(step) = &c.step {
-        println!("step:         {step}");
+        say!("step:         {step}");
     }
-    println!(
+    say!(
         "method file:  {}",
         c.method_file
             .as_deref()
             .unwrap_or("(not named in the trace)")
     );
-    println!(
+    say!(
         "started:      {}",
         if c.method_started {
             "yes (Execute method - start)"
@@ -287,6 +301,6 @@ fn trace(file: &std::path::Path, json: bool) -> Result<(), Failure> {
             "no: the method never started, so the deck was not touched"
         }
     );
-    println!("lines read:   {}", c.lines);
+    say!("lines read:   {}", c.lines);
     Ok(())
 }
