@@ -20,8 +20,9 @@ use std::time::{Duration as StdDuration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, Duration, Utc};
 use deckhand::clock::{Clock, SystemClock};
-use deckhand::engine::{Engine, ProcessMonitor, ProcessRunner, RobotMonitor, WallTimer};
+use deckhand::engine::{Engine, ProcessMonitor, RobotMonitor, WallTimer};
 use deckhand::model::{Recurrence, RunStatus, ScheduleDraft, SettingKey};
+use deckhand::runner::HxRunRunner;
 use deckhand::store::Store;
 
 /// The child: note the wall time (ns since the epoch) into the file named, then exit.
@@ -152,11 +153,7 @@ fn deckhand<M: RobotMonitor>(
         .unwrap();
     let reader = Store::open(&db, clock.clone()).unwrap();
     runtime.block_on(async {
-        let runner = Arc::new(ProcessRunner::new(
-            &exe().to_string_lossy(),
-            "--child {method}",
-            clock.clone(),
-        ));
+        let runner = Arc::new(HxRunRunner::new());
         let (engine, task) = Engine::start(
             store,
             runner,

@@ -8,8 +8,9 @@ use flexi_logger::{Age, Cleanup, Criterion, Duplicate, FileSpec, Logger, Naming}
 
 use super::Failure;
 use deckhand::clock::{Clock, SystemClock};
-use deckhand::engine::{Engine, EngineLock, ProcessMonitor, ProcessRunner, WallTimer};
+use deckhand::engine::{Engine, EngineLock, ProcessMonitor, WallTimer};
 use deckhand::model::ScheduleListFilter;
+use deckhand::runner::HxRunRunner;
 use deckhand::store::Store;
 
 #[derive(Args)]
@@ -65,14 +66,7 @@ pub fn run(path: &Path, args: RunArgs) -> Result<(), Failure> {
         lock.path().display(),
         log_dir.display()
     );
-    log::warn!(
-        "outcomes are judged by HxRun's exit code until trace-file reading is built; check runs on the deck"
-    );
-    let runner = Arc::new(ProcessRunner::new(
-        &settings.hxrun_path,
-        &settings.hxrun_args,
-        clock.clone(),
-    ));
+    let runner = Arc::new(HxRunRunner::new());
     let monitor = Arc::new(ProcessMonitor::new(&settings.robot_process_names));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -7,7 +7,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
 use uuid::Uuid;
+
+use crate::model::AppSettings;
 
 /// A boxed future, for a runner's "method finished" promise.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -20,6 +23,12 @@ pub struct LaunchRequest {
     pub schedule_name: String,
     /// The method path as the schedule has it (the runner resolves relative paths).
     pub method_path: String,
+    /// The settings in force (HxRun path and arguments, folders, the stuck threshold).
+    pub settings: AppSettings,
+    /// How long the method normally takes; past it the runner reports an overrun.
+    pub expected_duration: Option<std::time::Duration>,
+    /// How long the trace may stay silent while HxRun is alive before the run is stuck.
+    pub stuck_after: std::time::Duration,
 }
 
 /// A method that was started.
@@ -31,6 +40,23 @@ pub struct Launched {
     pub started_at: DateTime<Utc>,
     /// Resolves when the method has ended, with its outcome.
     pub finished: BoxFuture<Outcome>,
+    /// What happens while it runs (trace found, stuck, overrun), if the runner can tell.
+    pub progress: Option<mpsc::UnboundedReceiver<Progress>>,
+}
+
+/// News about a method that is still running.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// The run's trace file was found.
+    TraceFound(String),
+    /// The trace showed `Execute method - start`: the deck may be touched from now on.
+    MethodStarted,
+    /// HxRun is alive but the trace has not grown for this long (VENUS waits on a dialog).
+    Stuck { silent_for: std::time::Duration },
+    /// The trace grew again after being stuck.
+    Resumed,
+    /// The run has taken longer than expected.
+    Overrun { expected: std::time::Duration },
 }
 
 /// Why a launch failed. A launch failure never touched the deck, so it may be retried.
@@ -75,7 +101,16 @@ pub trait Runner: Send + Sync + 'static {
 
     /// Picks up a method Deckhand launched before it stopped, if that very process (same pid,
     /// same start time) is still running; `None` otherwise.
-    fn reattach(&self, run_id: Uuid, pid: u32, started_at: DateTime<Utc>) -> Option<Launched>;
+    fn reattach(
+        &self,
+        request: LaunchRequest,
+        pid: u32,
+        started_at: DateTime<Utc>,
+        trace_file: Option<String>,
+    ) -> Option<Launched>;
+
+    /// Ends a launched method and every process it started, at once.
+    fn abort(&self, pid: u32) -> Result<(), String>;
 }
 
 /// Sees whether the robot is busy with something Deckhand did not start.

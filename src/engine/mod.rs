@@ -16,7 +16,6 @@ mod backoff;
 mod effects;
 mod lock;
 mod monitor;
-mod process;
 mod task;
 mod timer;
 
@@ -31,11 +30,11 @@ use crate::store::StoreError;
 
 pub use self::backoff::delay as retry_delay;
 pub use self::effects::{
-    BoxFuture, LaunchError, LaunchRequest, Launched, Outcome, RobotMonitor, Runner, Verdict,
+    BoxFuture, LaunchError, LaunchRequest, Launched, Outcome, Progress, RobotMonitor, Runner,
+    Verdict,
 };
 pub use self::lock::{EngineLock, LockError};
 pub use self::monitor::ProcessMonitor;
-pub use self::process::{ProcessRunner, display_command};
 pub use self::task::{Engine, ON_TIME};
 pub use self::timer::{Timer, WallTimer};
 
@@ -50,6 +49,8 @@ pub use self::timer::{Timer, WallTimer};
 pub enum Event {
     /// A run was created or changed status.
     Run { run: Run, schedule_name: String },
+    /// A run has taken longer than its schedule's expected duration.
+    Overrun { run: Run, expected_minutes: u32 },
     /// Slots passed without running; `latest` is the newest of them.
     Missed {
         schedule_id: Uuid,
@@ -107,6 +108,11 @@ pub(crate) enum Command {
         reply: Reply<Run>,
     },
     Cancel {
+        run_id: Uuid,
+        actor: String,
+        reply: Reply<Run>,
+    },
+    Abort {
         run_id: Uuid,
         actor: String,
         reply: Reply<Run>,
@@ -180,6 +186,18 @@ impl EngineHandle {
     pub async fn cancel(&self, run_id: Uuid, actor: &str) -> Result<Run, EngineError> {
         let actor = actor.to_owned();
         self.ask(|reply| Command::Cancel {
+            run_id,
+            actor,
+            reply,
+        })
+        .await
+    }
+
+    /// Ends a launched run's HxRun process tree at once; the run becomes `aborted` and its
+    /// schedule needs recovery, in `actor`'s name.
+    pub async fn abort(&self, run_id: Uuid, actor: &str) -> Result<Run, EngineError> {
+        let actor = actor.to_owned();
+        self.ask(|reply| Command::Abort {
             run_id,
             actor,
             reply,

@@ -52,6 +52,8 @@ pub struct FakeRunner {
     next_pid: Mutex<u32>,
     /// Processes "still running" for re-attaching: pid → minutes left.
     pub alive: Mutex<HashMap<u32, i64>>,
+    /// How to end each running fake method early.
+    kills: Mutex<HashMap<u32, tokio::sync::oneshot::Sender<()>>>,
 }
 
 impl FakeRunner {
@@ -63,6 +65,7 @@ impl FakeRunner {
             launches: Mutex::new(Vec::new()),
             next_pid: Mutex::new(1000),
             alive: Mutex::new(HashMap::new()),
+            kills: Mutex::new(HashMap::new()),
         }
     }
 
@@ -90,10 +93,27 @@ impl FakeRunner {
             .collect()
     }
 
-    fn finished(minutes: i64, outcome: Outcome) -> deckhand::engine::BoxFuture<Outcome> {
+    /// Ends after `minutes`, or at once (killed, no verdict) when aborted.
+    fn finished(
+        &self,
+        pid: u32,
+        minutes: i64,
+        outcome: Outcome,
+    ) -> deckhand::engine::BoxFuture<Outcome> {
+        let (kill, killed) = tokio::sync::oneshot::channel::<()>();
+        self.kills.lock().unwrap().insert(pid, kill);
         Box::pin(async move {
-            tokio::time::sleep(StdDuration::from_secs(minutes as u64 * 60)).await;
-            outcome
+            tokio::select! {
+                () = tokio::time::sleep(StdDuration::from_secs(minutes as u64 * 60)) => outcome,
+                _ = killed => Outcome {
+                    verdict: Verdict::Failed,
+                    touched_deck: true,
+                    exit_code: None,
+                    trace_file: outcome.trace_file,
+                    deciding_line: None,
+                    error: Some("killed".into()),
+                },
+            }
         })
     }
 }
@@ -139,20 +159,39 @@ impl Runner for FakeRunner {
                     pid: Some(pid),
                     command_line: format!(r#""C:\HxRun.exe" "{}" -r -t"#, request.method_path),
                     started_at: now,
-                    finished: Self::finished(minutes, outcome(verdict, touched_deck)),
+                    finished: self.finished(pid, minutes, outcome(verdict, touched_deck)),
+                    progress: None,
                 })
             }
         }
     }
 
-    fn reattach(&self, _run_id: Uuid, pid: u32, started_at: DateTime<Utc>) -> Option<Launched> {
+    fn reattach(
+        &self,
+        _request: LaunchRequest,
+        pid: u32,
+        started_at: DateTime<Utc>,
+        _trace_file: Option<String>,
+    ) -> Option<Launched> {
         let minutes = *self.alive.lock().unwrap().get(&pid)?;
         Some(Launched {
             pid: Some(pid),
             command_line: "re-attached".to_owned(),
             started_at,
-            finished: Self::finished(minutes, outcome(Verdict::Completed, true)),
+            finished: self.finished(pid, minutes, outcome(Verdict::Completed, true)),
+            progress: None,
         })
+    }
+
+    fn abort(&self, pid: u32) -> Result<(), String> {
+        let kill = self
+            .kills
+            .lock()
+            .unwrap()
+            .remove(&pid)
+            .ok_or("no such process")?;
+        let _ = kill.send(());
+        Ok(())
     }
 }
 

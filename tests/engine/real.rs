@@ -6,8 +6,9 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, Utc};
 use deckhand::clock::{Clock, SystemClock};
-use deckhand::engine::{Engine, ProcessRunner};
+use deckhand::engine::Engine;
 use deckhand::model::{Recurrence, RunStatus, ScheduleDraft};
+use deckhand::runner::HxRunRunner;
 use deckhand::store::Store;
 
 use super::fakes::FakeMonitor;
@@ -61,7 +62,21 @@ async fn real_processes_run_and_their_exit_codes_decide_the_outcome() {
     let b = store
         .create_schedule(&once_in(fail.to_str().unwrap(), 1), "test")
         .unwrap();
-    let runner = Arc::new(ProcessRunner::new("/bin/sh", "{method}", clock.clone()));
+    // Scripts stand in for HxRun here: no trace file, so the exit code decides.
+    store
+        .set_setting(deckhand::model::SettingKey::HxrunPath, "/bin/sh", "test")
+        .unwrap();
+    store
+        .set_setting(deckhand::model::SettingKey::HxrunArgs, "{method}", "test")
+        .unwrap();
+    store
+        .set_setting(
+            deckhand::model::SettingKey::LogFolder,
+            db.dir.path().join("LogFiles").to_str().unwrap(),
+            "test",
+        )
+        .unwrap();
+    let runner = Arc::new(HxRunRunner::new());
     let (_engine, _task) = Engine::start(
         store,
         runner,

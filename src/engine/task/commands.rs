@@ -27,6 +27,13 @@ where
             } => {
                 let _ = reply.send(self.skip_next(schedule_id, &actor));
             }
+            Command::Abort {
+                run_id,
+                actor,
+                reply,
+            } => {
+                let _ = reply.send(self.abort(run_id, &actor));
+            }
             Command::Cancel {
                 run_id,
                 actor,
@@ -221,5 +228,43 @@ where
         );
         self.emit_engine();
         Ok(())
+    }
+
+    /// Ends a launched run's process tree; `finished` then records it as aborted by `actor`.
+    pub(super) fn abort(&mut self, run_id: Uuid, actor: &str) -> Result<Run, EngineError> {
+        let run = self.store.get_run(run_id)?;
+        let actor = crate::validate::actor(actor).map_err(crate::store::StoreError::from)?;
+        let pid = match self.in_flight.get(&run_id) {
+            Some(Flight::Running { pid: Some(pid) }) => *pid,
+            Some(_) => {
+                return Err(EngineError::Refused(
+                    "This run is starting right now; try again in a moment.".to_owned(),
+                ));
+            }
+            None if matches!(run.status, RunStatus::Pending | RunStatus::Waiting) => {
+                return Err(EngineError::Refused(
+                    "This run has not been launched; cancel it instead.".to_owned(),
+                ));
+            }
+            None => {
+                return Err(EngineError::Refused(format!(
+                    "This run is {}; there is nothing to abort.",
+                    run.status
+                )));
+            }
+        };
+        self.runner.abort(pid).map_err(|e| {
+            EngineError::Refused(format!("Could not end HxRun (process {pid}): {e}"))
+        })?;
+        self.store.record_audit(
+            &actor,
+            AuditAction::RunAborted,
+            AuditTarget::Run,
+            Some(&run_id.to_string()),
+            &format!("aborted the run due {} (process {pid})", run.slot),
+        )?;
+        warn!("run {run_id}: {actor} aborted it; ending process {pid} and its children");
+        self.aborting.insert(run_id, actor);
+        Ok(run)
     }
 }

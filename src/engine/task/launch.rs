@@ -120,14 +120,24 @@ where
         }
     }
 
-    pub(super) fn launch(&mut self, run: Run, schedule: &Schedule) {
-        self.in_flight.insert(run.id, Flight::Launching);
-        let request = LaunchRequest {
-            run_id: run.id,
+    /// What the runner needs to start (or re-attach to) a run of `schedule`.
+    pub(super) fn request_for(&self, run_id: Uuid, schedule: &Schedule) -> LaunchRequest {
+        let settings = self.store.settings().unwrap_or_default();
+        let minutes = |m: u32| std::time::Duration::from_secs(u64::from(m) * 60);
+        LaunchRequest {
+            run_id,
             schedule_id: schedule.id,
             schedule_name: schedule.name.clone(),
             method_path: schedule.method_path.clone(),
-        };
+            expected_duration: schedule.expected_duration_minutes.map(minutes),
+            stuck_after: minutes(settings.stuck_threshold_minutes),
+            settings,
+        }
+    }
+
+    pub(super) fn launch(&mut self, run: Run, schedule: &Schedule) {
+        self.in_flight.insert(run.id, Flight::Launching);
+        let request = self.request_for(run.id, schedule);
         let runner = self.runner.clone();
         let outbox = self.outbox.clone();
         let run_id = run.id;
@@ -221,11 +231,25 @@ where
         }
     }
 
-    /// Waits for a launched method in its own task and reports the outcome.
+    /// Waits for a launched method in its own task, passing on its progress and then its
+    /// outcome.
     pub(super) fn watch(&self, run_id: Uuid, method: Launched) {
         let outbox = self.outbox.clone();
+        let Launched {
+            finished, progress, ..
+        } = method;
+        if let Some(mut progress) = progress {
+            let outbox = outbox.clone();
+            tokio::spawn(async move {
+                while let Some(progress) = progress.recv().await {
+                    if outbox.send(Msg::Progress { run_id, progress }).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
         tokio::spawn(async move {
-            let outcome = method.finished.await;
+            let outcome = finished.await;
             let _ = outbox.send(Msg::Finished { run_id, outcome });
         });
     }

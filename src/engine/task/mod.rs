@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::backoff;
 use super::effects::{
-    LaunchError, LaunchRequest, Launched, Outcome, RobotMonitor, Runner, Verdict,
+    LaunchError, LaunchRequest, Launched, Outcome, Progress, RobotMonitor, Runner, Verdict,
 };
 use super::timer::Timer;
 use super::{Command, EngineError, EngineHandle, Event};
@@ -49,6 +49,11 @@ pub(crate) enum Msg {
     },
     /// The database files changed on disk (perhaps another process wrote).
     DatabaseChanged,
+    /// News about a method still running.
+    Progress {
+        run_id: Uuid,
+        progress: Progress,
+    },
 }
 
 /// A schedule the engine runs, and the next slot it has not handled yet.
@@ -109,6 +114,8 @@ pub struct Engine<R, M, T, Tz: TimeZone> {
     /// Gated or retrying runs: run id → when to try again.
     waiting: HashMap<Uuid, DateTime<Utc>>,
     paused: bool,
+    /// Runs a person asked to abort: run id → who.
+    aborting: HashMap<Uuid, String>,
     /// `PRAGMA data_version` when the engine last looked: it moves only when another
     /// connection commits.
     data_version: i64,
@@ -160,6 +167,7 @@ where
             in_flight: HashMap::new(),
             waiting: HashMap::new(),
             paused: false,
+            aborting: HashMap::new(),
             data_version,
             view: View::default(),
             prefetched: None,
@@ -318,6 +326,7 @@ where
             Msg::Finished { run_id, outcome } => self.finished(run_id, outcome),
             Msg::Command(command) => self.command(command),
             Msg::DatabaseChanged => self.database_changed(),
+            Msg::Progress { run_id, progress } => self.progress(run_id, progress),
         }
     }
 

@@ -28,6 +28,9 @@ where
             error_message: outcome.error.clone(),
             ..Default::default()
         };
+        if let Some(actor) = self.aborting.remove(&run_id) {
+            return self.aborted_by(run, &actor, changes);
+        }
         let status = match outcome.verdict {
             Verdict::Completed => RunStatus::Completed,
             Verdict::Failed if !outcome.touched_deck => {
@@ -115,5 +118,96 @@ where
                 );
             }
         }
+    }
+
+    /// News from a running method.
+    pub(super) fn progress(&mut self, run_id: Uuid, progress: Progress) {
+        let Ok(run) = self.store.get_run(run_id) else {
+            return;
+        };
+        match progress {
+            Progress::TraceFound(path) => {
+                info!("run {run_id}: following trace {path}");
+                self.transition(
+                    run_id,
+                    run.status,
+                    &RunChanges {
+                        trace_file: Some(path),
+                        ..Default::default()
+                    },
+                );
+            }
+            Progress::MethodStarted => {
+                info!("run {run_id}: the method started (the deck may be touched from now on)")
+            }
+            Progress::Stuck { silent_for } => {
+                let minutes = silent_for.as_secs() / 60;
+                let message = format!(
+                    "No trace output for {minutes} minutes while HxRun is still running: VENUS is probably waiting on an error dialog. Go to the robot."
+                );
+                warn!("run {run_id}: stuck: {message}");
+                if self
+                    .transition(
+                        run_id,
+                        RunStatus::Stuck,
+                        &RunChanges {
+                            error_message: Some(message.clone()),
+                            ..Default::default()
+                        },
+                    )
+                    .is_some()
+                {
+                    let note = format!("The run due {} is stuck: {message}", run.slot);
+                    match self
+                        .store
+                        .mark_recovery_required(run.schedule_id, &note, ENGINE)
+                    {
+                        Ok(schedule) => {
+                            self.schedules.remove(&schedule.id);
+                            self.emit(Event::Schedule { schedule });
+                        }
+                        Err(e) => {
+                            self.problem("Could not mark the schedule as needing recovery", &e)
+                        }
+                    }
+                }
+            }
+            Progress::Resumed => {
+                info!("run {run_id}: the trace grows again");
+                self.transition(run_id, RunStatus::Running, &RunChanges::default());
+            }
+            Progress::Overrun { expected } => {
+                let minutes = expected.as_secs() / 60;
+                warn!("run {run_id}: running longer than the expected {minutes} minutes");
+                self.emit(Event::Overrun {
+                    run,
+                    expected_minutes: minutes as u32,
+                });
+            }
+        }
+    }
+
+    /// A run a person aborted from Deckhand: `aborted`, and its schedule needs recovery, both
+    /// in that person's name.
+    fn aborted_by(&mut self, run: Run, actor: &str, mut changes: RunChanges) {
+        changes.error_message = Some(format!("Aborted from Deckhand by {actor}."));
+        warn!("run {}: aborted by {actor}", run.id);
+        self.transition(run.id, RunStatus::Aborted, &changes);
+        let note = format!(
+            "{actor} aborted the run due {} from Deckhand. Check the deck, then resolve.",
+            run.slot
+        );
+        match self
+            .store
+            .mark_recovery_required(run.schedule_id, &note, actor)
+        {
+            Ok(schedule) => {
+                self.schedules.remove(&schedule.id);
+                self.drop_waiting_of(schedule.id, "its schedule needs recovery");
+                self.emit(Event::Schedule { schedule });
+            }
+            Err(e) => self.problem("Could not mark the schedule as needing recovery", &e),
+        }
+        self.emit_engine();
     }
 }

@@ -24,8 +24,15 @@ where
         for run in open {
             let launched = matches!(run.status, RunStatus::Running | RunStatus::Stuck);
             if launched {
-                if let (Some(pid), Some(started)) = (run.pid, run.started_at)
-                    && let Some(method) = self.runner.reattach(run.id, pid, started)
+                let schedule = self.store.get_schedule(run.schedule_id).ok();
+                if let (Some(pid), Some(started), Some(schedule)) =
+                    (run.pid, run.started_at, schedule)
+                    && let Some(method) = self.runner.reattach(
+                        self.request_for(run.id, &schedule),
+                        pid,
+                        started,
+                        run.trace_file.clone(),
+                    )
                 {
                     info!(
                         "run {}: re-attached to the method still running as process {pid}",

@@ -5,4 +5,4 @@ import type { Schedule } from "./Schedule";
 /**
  * Something that changed, for the UI, the tray and the notifier.
  */
-export type Event = { "type": "run", run: Run, scheduleName: string, } | { "type": "missed", scheduleId: string, scheduleName: string, latest: string, count: number, } | { "type": "schedule", schedule: Schedule, } | { "type": "engine", paused: boolean, inFlight: number, } | { "type": "problem", message: string, };
+export type Event = { "type": "run", run: Run, scheduleName: string, } | { "type": "overrun", run: Run, expectedMinutes: number, } | { "type": "missed", scheduleId: string, scheduleName: string, latest: string, count: number, } | { "type": "schedule", schedule: Schedule, } | { "type": "engine", paused: boolean, inFlight: number, } | { "type": "problem", message: string, };

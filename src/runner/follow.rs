@@ -1,0 +1,281 @@
+//! Following a launched method: finding its trace file, reading it as it grows, watching for
+//! a stuck or overrunning run, and judging the outcome when the process ends.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::engine::{Outcome, Progress, Verdict};
+use crate::trace::{self, Classification, LineReader, TraceOutcome, TraceState};
+
+/// How often a running method's trace and process are looked at.
+pub const POLL: Duration = Duration::from_millis(250);
+
+/// Trace files already being followed, so two runs never read the same one.
+pub type Claimed = Arc<Mutex<HashSet<PathBuf>>>;
+
+/// What the follower needs to know.
+pub struct Watch {
+    pub method: PathBuf,
+    pub log_folder: PathBuf,
+    /// Traces older than this are not this run's.
+    pub launched_at: SystemTime,
+    pub stuck_after: Duration,
+    pub expected: Option<Duration>,
+    pub claimed: Claimed,
+    pub progress: mpsc::UnboundedSender<Progress>,
+    /// A trace already known (after a restart).
+    pub known_trace: Option<PathBuf>,
+}
+
+/// How the process is waited for: our own child, or (after a restart) a pid.
+pub enum Process {
+    Child(tokio::process::Child),
+    Pid(u32),
+}
+
+/// The trace being followed.
+struct Follower {
+    path: PathBuf,
+    lines: LineReader<File>,
+    state: TraceState,
+}
+
+impl Follower {
+    /// Reads the complete lines that arrived; true if any did.
+    fn pump(&mut self) -> bool {
+        let before = self.state.lines();
+        while let Ok(Some(line)) = self.lines.next_line() {
+            self.state.feed(&line);
+        }
+        self.state.lines() > before
+    }
+
+    fn finish(mut self) -> Classification {
+        self.pump();
+        if let Some(rest) = self.lines.take_partial() {
+            self.state.feed(&rest);
+        }
+        self.state.classification()
+    }
+}
+
+fn open(path: &Path) -> Option<Follower> {
+    Some(Follower {
+        path: path.to_path_buf(),
+        lines: LineReader::new(File::open(path).ok()?),
+        state: TraceState::new(),
+    })
+}
+
+/// Looks for this run's trace: a `*_Trace.trc` in the log folder, written since the launch,
+/// whose `Method file` line names this method, and not followed by another run.
+fn find(watch: &Watch) -> Option<Follower> {
+    let earliest = watch.launched_at - Duration::from_secs(2);
+    let entries = std::fs::read_dir(&watch.log_folder).ok()?;
+    let method = watch.method.to_string_lossy();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if !name.ends_with("_trace.trc") {
+            continue;
+        }
+        let fresh = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|at| at >= earliest);
+        if !fresh
+            || watch
+                .claimed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(&path)
+        {
+            continue;
+        }
+        let Some(mut follower) = open(&path) else {
+            continue;
+        };
+        follower.pump();
+        let ours = follower
+            .state
+            .method_file()
+            .is_some_and(|named| trace::same_method(named, &method));
+        if ours
+            && watch
+                .claimed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path.clone())
+        {
+            return Some(follower);
+        }
+    }
+    None
+}
+
+fn alive(pid: u32) -> bool {
+    let mut system = sysinfo::System::new();
+    let pid = sysinfo::Pid::from_u32(pid);
+    system.refresh_processes_specifics(
+        sysinfo::ProcessesToUpdate::Some(&[pid]),
+        true,
+        sysinfo::ProcessRefreshKind::nothing(),
+    );
+    system.process(pid).is_some()
+}
+
+/// Follows the method until its process ends, then judges it.
+pub async fn follow(process: Process, watch: Watch) -> Outcome {
+    let started = Instant::now();
+    let mut last_growth = Instant::now();
+    let mut follower = watch.known_trace.as_deref().and_then(open);
+    if let Some(f) = &follower {
+        watch
+            .claimed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(f.path.clone());
+    }
+    let (mut stuck, mut overrun, mut announced_start) = (false, false, false);
+    let mut process = process;
+    let exit = loop {
+        let exited = match &mut process {
+            Process::Child(child) => tokio::select! {
+                status = child.wait() => Some(status.ok().and_then(|s| s.code())),
+                () = tokio::time::sleep(POLL) => None,
+            },
+            Process::Pid(pid) => {
+                tokio::time::sleep(POLL).await;
+                (!alive(*pid)).then_some(None)
+            }
+        };
+        if follower.is_none() {
+            follower = find(&watch);
+            if let Some(f) = &follower {
+                let _ = watch
+                    .progress
+                    .send(Progress::TraceFound(f.path.to_string_lossy().into_owned()));
+                last_growth = Instant::now();
+            }
+        }
+        if let Some(f) = follower.as_mut()
+            && f.pump()
+        {
+            last_growth = Instant::now();
+            if stuck {
+                stuck = false;
+                let _ = watch.progress.send(Progress::Resumed);
+            }
+            if !announced_start && f.state.method_started() {
+                announced_start = true;
+                let _ = watch.progress.send(Progress::MethodStarted);
+            }
+        }
+        if let Some(code) = exited {
+            break code;
+        }
+        if !stuck && last_growth.elapsed() >= watch.stuck_after {
+            stuck = true;
+            let _ = watch.progress.send(Progress::Stuck {
+                silent_for: last_growth.elapsed(),
+            });
+        }
+        if let Some(expected) = watch.expected
+            && !overrun
+            && started.elapsed() > expected
+        {
+            overrun = true;
+            let _ = watch.progress.send(Progress::Overrun { expected });
+        }
+    };
+    let path = follower.as_ref().map(|f| f.path.clone());
+    let classification = follower.map(Follower::finish);
+    if let Some(path) = &path {
+        watch
+            .claimed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(path);
+    }
+    judge(classification, path, exit, &watch.log_folder)
+}
+
+/// The outcome: from the trace; from the exit code only when there is no trace.
+pub fn judge(
+    classification: Option<Classification>,
+    path: Option<PathBuf>,
+    exit: Option<i32>,
+    log_folder: &Path,
+) -> Outcome {
+    let exit_text = exit.map_or("no exit code".to_owned(), |c| format!("exit code {c}"));
+    let Some(c) = classification else {
+        let (verdict, error) = match exit {
+            Some(0) => (
+                Verdict::Completed,
+                format!(
+                    "No trace file for this run was found in {}; judged by HxRun's exit code 0, which is not reliable. Check the deck.",
+                    log_folder.display()
+                ),
+            ),
+            _ => (
+                Verdict::Failed,
+                format!(
+                    "No trace file for this run was found in {}; HxRun ended with {exit_text}.",
+                    log_folder.display()
+                ),
+            ),
+        };
+        // Without a trace there is no telling whether the deck was touched.
+        return Outcome {
+            verdict,
+            touched_deck: true,
+            exit_code: exit,
+            trace_file: None,
+            deciding_line: None,
+            error: Some(error),
+        };
+    };
+    let (verdict, error) = match c.outcome {
+        TraceOutcome::Completed => (Verdict::Completed, None),
+        TraceOutcome::Aborted => (
+            Verdict::Aborted,
+            Some("The method was aborted in VENUS.".to_owned()),
+        ),
+        TraceOutcome::Error => (
+            Verdict::Failed,
+            Some(match &c.step {
+                Some(step) => format!("{step} reported an error."),
+                None => "A step reported an error.".to_owned(),
+            }),
+        ),
+        TraceOutcome::Unknown => (
+            Verdict::Failed,
+            Some(format!(
+                "The trace has no end line: VENUS stopped without finishing (crashed or was killed; HxRun {exit_text})."
+            )),
+        ),
+    };
+    let error = match (error, c.method_started) {
+        (Some(e), false) => Some(format!(
+            "{e} The method never started, so the deck was not touched."
+        )),
+        (e, _) => e,
+    };
+    Outcome {
+        verdict,
+        touched_deck: c.method_started,
+        exit_code: exit,
+        trace_file: path.map(|p| p.to_string_lossy().into_owned()),
+        deciding_line: c.deciding_line,
+        error,
+    }
+}
