@@ -8,7 +8,8 @@ use sysinfo::{ProcessRefreshKind, ProcessesToUpdate, System};
 
 use super::effects::RobotMonitor;
 
-/// Sees foreign runs by process name (compared without case, as Windows does).
+/// Sees foreign runs by process name (compared without case, as Windows does). A process
+/// Deckhand launched (its pid is known, or Deckhand is its parent) is not foreign.
 pub struct ProcessMonitor {
     names: Vec<String>,
     system: Mutex<System>,
@@ -32,10 +33,13 @@ impl RobotMonitor for ProcessMonitor {
             true,
             ProcessRefreshKind::nothing(),
         );
+        // Deckhand's own children are ours even before the engine has heard their pid.
+        let deckhand = sysinfo::Pid::from_u32(std::process::id());
         system.processes().values().find_map(|process| {
             let name = process.name().to_string_lossy();
             let pid = process.pid().as_u32();
-            (self.names.contains(&name.to_lowercase()) && !ours.contains(&pid))
+            let foreign = !ours.contains(&pid) && process.parent() != Some(deckhand);
+            (foreign && self.names.contains(&name.to_lowercase()))
                 .then(|| format!("{name}, process {pid}"))
         })
     }

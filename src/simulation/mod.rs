@@ -1,5 +1,5 @@
 //! Simulation: a stand-in for VENUS on machines without it, so Deckhand runs for real —
-//! the `deckhand-venus-sim` program and the demo methods it ships with.
+//! the `deckhand-sim` program and the demo methods it ships with.
 
 mod script;
 pub mod venus;
@@ -8,9 +8,9 @@ pub use script::{Ending, Script};
 
 /// The simulator program's file name on this platform.
 pub const PROGRAM: &str = if cfg!(windows) {
-    "deckhand-venus-sim.exe"
+    "deckhand-sim.exe"
 } else {
-    "deckhand-venus-sim"
+    "deckhand-sim"
 };
 
 /// The demo methods: file name and contents (text with `sim:` lines).

@@ -75,7 +75,7 @@ pub fn run(invocation: &Invocation) -> i32 {
     let name = format!("{stem}_{}_Trace.trc", uuid::Uuid::new_v4().simple());
     if let Err(e) = std::fs::create_dir_all(&invocation.log_folder) {
         eprintln!(
-            "deckhand-venus-sim: cannot create {}: {e}",
+            "deckhand-sim: cannot create {}: {e}",
             invocation.log_folder.display()
         );
         return 2;
@@ -83,7 +83,7 @@ pub fn run(invocation: &Invocation) -> i32 {
     let file = match File::create(invocation.log_folder.join(&name)) {
         Ok(file) => file,
         Err(e) => {
-            eprintln!("deckhand-venus-sim: cannot write the trace: {e}");
+            eprintln!("deckhand-sim: cannot write the trace: {e}");
             return 2;
         }
     };

@@ -6,3 +6,4 @@ mod lifecycle;
 mod missed;
 mod outcomes;
 mod real;
+mod simulated;

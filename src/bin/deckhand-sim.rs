@@ -1,4 +1,4 @@
-//! `deckhand-venus-sim`: stands in for HxRun.exe on machines without VENUS. Takes HxRun's
+//! `deckhand-sim`: stands in for HxRun.exe on machines without VENUS. Takes HxRun's
 //! arguments (`<method> -r -t`) plus `--log-folder DIR`, writes a trace file there step by
 //! step, and ends as the method file's `sim:` lines direct.
 
@@ -11,7 +11,7 @@ fn main() -> std::process::ExitCode {
         }
         Err(message) => {
             eprintln!(
-                "deckhand-venus-sim: {message}\nusage: deckhand-venus-sim METHOD [-r] [-t] --log-folder DIR"
+                "deckhand-sim: {message}\nusage: deckhand-sim METHOD [-r] [-t] --log-folder DIR"
             );
             std::process::ExitCode::from(2)
         }

@@ -1,0 +1,401 @@
+//! The real HxRun runner launching the VENUS simulator as a real child process, through the
+//! engine, over a real SQLite file: every outcome, abort, stuck, and a busy robot.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{Duration, Utc};
+use deckhand::clock::{Clock, SystemClock};
+use deckhand::engine::{
+    Engine, EngineHandle, LaunchRequest, ProcessMonitor, Progress, Runner, Verdict, WallTimer,
+};
+use deckhand::model::{AppSettings, Recurrence, Run, RunStatus, ScheduleDraft, SettingKey};
+use deckhand::runner::HxRunRunner;
+use deckhand::simulation::DEMO_METHODS;
+use deckhand::store::Store;
+
+use crate::support::TestStore;
+
+const SIM: &str = env!("CARGO_BIN_EXE_deckhand-sim");
+
+/// A database set up for the simulator, with the demo methods made quick.
+struct Lab {
+    db: TestStore,
+    methods: PathBuf,
+    logs: PathBuf,
+}
+
+impl Lab {
+    fn new() -> Lab {
+        let db = TestStore::new();
+        let methods = db.dir.path().join("Demo Methods");
+        let logs = db.dir.path().join("LogFiles");
+        std::fs::create_dir_all(&methods).unwrap();
+        for (name, text) in DEMO_METHODS {
+            std::fs::write(
+                methods.join(name),
+                text.replace("duration=20s", "duration=0.6s"),
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&db.path(), Arc::new(SystemClock)).unwrap();
+        let set =
+            |store: &mut Store, key, value: &str| store.set_setting(key, value, "test").unwrap();
+        set(&mut store, SettingKey::HxrunPath, SIM);
+        set(
+            &mut store,
+            SettingKey::HxrunArgs,
+            "{method} -r -t --log-folder {log_folder}",
+        );
+        set(
+            &mut store,
+            SettingKey::MethodsFolder,
+            methods.to_str().unwrap(),
+        );
+        set(&mut store, SettingKey::LogFolder, logs.to_str().unwrap());
+        set(&mut store, SettingKey::MaxConcurrentRuns, "8");
+        // (Process names on Linux are cut at 15 characters; the simulator's name fits.)
+        set(
+            &mut store,
+            SettingKey::RobotProcessNames,
+            "deckhand-sim,deckhand-sim.exe",
+        );
+        Lab { db, methods, logs }
+    }
+
+    fn store(&self) -> Store {
+        Store::open(&self.db.path(), Arc::new(SystemClock)).unwrap()
+    }
+
+    /// A schedule running the demo `method` (a name relative to the methods folder) once, soon.
+    fn once(&self, method: &str, attempts: u32) -> deckhand::model::Schedule {
+        let mut draft = ScheduleDraft {
+            name: method.to_owned(),
+            method_path: method.to_owned(),
+            recurrence: Recurrence::Once {
+                at: Utc::now() + Duration::milliseconds(1500),
+            },
+            retry: Default::default(),
+            missed_runs: Default::default(),
+            expected_duration_minutes: None,
+            active: true,
+        };
+        draft.retry.max_attempts = attempts;
+        self.store().create_schedule(&draft, "test").unwrap()
+    }
+
+    fn start(&self) -> EngineHandle {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let settings = self.store().settings().unwrap();
+        let monitor = Arc::new(ProcessMonitor::new(&settings.robot_process_names));
+        let (engine, _task) = Engine::start(
+            self.store(),
+            Arc::new(HxRunRunner::new()),
+            monitor,
+            clock,
+            WallTimer,
+            chrono::Local,
+        )
+        .unwrap();
+        engine
+    }
+
+    fn last_run(&self, schedule: uuid::Uuid) -> Option<Run> {
+        let query = deckhand::model::HistoryQuery {
+            schedule_id: Some(schedule),
+            ..Default::default()
+        };
+        self.store()
+            .history(&query)
+            .unwrap()
+            .entries
+            .first()
+            .map(|e| e.run.clone())
+    }
+}
+
+async fn wait_for(limit: StdDuration, mut done: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+    done()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_outcome_through_the_engine() {
+    let lab = Lab::new();
+    let completes = lab.once("Demo - completes.med", 5);
+    let step_error = lab.once("Demo - step error.med", 5);
+    let aborted = lab.once("Demo - aborted.med", 5);
+    let crashes = lab.once("Demo - crashes.med", 5);
+    let not_started = lab.once("Demo - does not start.med", 1);
+    let missing = lab.once("No such method.med", 1);
+    let engine = lab.start();
+    let mut events = engine.subscribe();
+    let all = [
+        completes.id,
+        step_error.id,
+        aborted.id,
+        crashes.id,
+        not_started.id,
+        missing.id,
+    ];
+    assert!(
+        wait_for(StdDuration::from_secs(20), || all.iter().all(|id| lab
+            .last_run(*id)
+            .is_some_and(|r| r.status.is_terminal())))
+        .await,
+        "every run ended: {:?}",
+        all.iter()
+            .map(|id| lab.last_run(*id).map(|r| r.status))
+            .collect::<Vec<_>>()
+    );
+
+    let run = lab.last_run(completes.id).unwrap();
+    assert_eq!(run.status, RunStatus::Completed);
+    assert!(
+        run.outcome_detail
+            .as_deref()
+            .unwrap()
+            .contains("End method - complete"),
+        "{run:?}"
+    );
+    let trace = run
+        .trace_file
+        .as_deref()
+        .expect("the trace file is recorded");
+    assert!(
+        trace.starts_with(lab.logs.to_str().unwrap()) && trace.ends_with("_Trace.trc"),
+        "{trace}"
+    );
+    assert!(
+        run.command_line.as_deref().unwrap().contains("\""),
+        "the path with spaces is quoted: {:?}",
+        run.command_line
+    );
+    assert!(run.pid.is_some() && run.started_at.is_some());
+
+    let run = lab.last_run(step_error.id).unwrap();
+    assert_eq!(run.status, RunStatus::Failed);
+    assert_eq!(
+        run.exit_code,
+        Some(0),
+        "HxRun's exit code said fine; the trace knew better"
+    );
+    assert!(
+        run.outcome_detail
+            .as_deref()
+            .unwrap()
+            .contains("Aspirate - error"),
+        "{run:?}"
+    );
+    assert_eq!(
+        run.error_message.as_deref(),
+        Some("ML_STAR : Aspirate reported an error.")
+    );
+    assert!(
+        lab.store()
+            .get_schedule(step_error.id)
+            .unwrap()
+            .recovery
+            .is_none()
+    );
+
+    let run = lab.last_run(aborted.id).unwrap();
+    assert_eq!(run.status, RunStatus::Aborted);
+    assert!(
+        run.outcome_detail
+            .as_deref()
+            .unwrap()
+            .contains("aborted by the user")
+    );
+    assert!(
+        lab.store()
+            .get_schedule(aborted.id)
+            .unwrap()
+            .recovery
+            .is_some(),
+        "an abort needs recovery"
+    );
+
+    let run = lab.last_run(crashes.id).unwrap();
+    assert_eq!(run.status, RunStatus::Failed);
+    assert!(
+        run.error_message
+            .as_deref()
+            .unwrap()
+            .contains("no end line"),
+        "{run:?}"
+    );
+
+    let run = lab.last_run(not_started.id).unwrap();
+    assert_eq!(run.status, RunStatus::Failed);
+    assert!(
+        run.error_message
+            .as_deref()
+            .unwrap()
+            .contains("never started"),
+        "{run:?}"
+    );
+
+    let run = lab.last_run(missing.id).unwrap();
+    assert_eq!(run.status, RunStatus::Failed);
+    let message = run.error_message.unwrap();
+    assert!(
+        message.contains("No such method.med") && message.contains("does not exist"),
+        "says which path and why: {message}"
+    );
+    assert!(run.pid.is_none(), "nothing was launched");
+
+    // The run's trace file reached the UI while it ran, not only at the end.
+    let mut saw_trace_while_running = false;
+    while let Ok(event) = events.try_recv() {
+        if let deckhand::engine::Event::Run { run, .. } = event
+            && run.schedule_id == completes.id
+            && run.status == RunStatus::Running
+            && run.trace_file.is_some()
+        {
+            saw_trace_while_running = true;
+        }
+    }
+    assert!(saw_trace_while_running);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_aborts_a_stuck_run_from_deckhand() {
+    let lab = Lab::new();
+    let stuck = lab.once("Demo - stuck on a dialog.med", 5);
+    let engine = lab.start();
+    assert!(
+        wait_for(StdDuration::from_secs(10), || lab
+            .last_run(stuck.id)
+            .is_some_and(
+                |r| r.status == RunStatus::Running && r.trace_file.is_some()
+            ))
+        .await
+    );
+    let run = lab.last_run(stuck.id).unwrap();
+    let pid = run.pid.unwrap();
+    engine
+        .abort(run.id, "Ann")
+        .await
+        .expect("the abort is accepted");
+    assert!(
+        wait_for(StdDuration::from_secs(10), || lab
+            .last_run(stuck.id)
+            .is_some_and(|r| r.status == RunStatus::Aborted))
+        .await
+    );
+    let run = lab.last_run(stuck.id).unwrap();
+    assert_eq!(
+        run.error_message.as_deref(),
+        Some("Aborted from Deckhand by Ann.")
+    );
+    let recovery = lab
+        .store()
+        .get_schedule(stuck.id)
+        .unwrap()
+        .recovery
+        .expect("recovery required");
+    assert_eq!(recovery.actor, "Ann");
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists(),
+        "HxRun (the simulator) is gone"
+    );
+    let audit = lab
+        .store()
+        .audit_log(Some(&run.id.to_string()), 5, 0)
+        .unwrap();
+    assert_eq!(audit[0].actor, "Ann");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_trace_is_reported_stuck_and_resumes_nothing_on_its_own() {
+    let lab = Lab::new();
+    let settings = AppSettings {
+        hxrun_path: SIM.to_owned(),
+        hxrun_args: "{method} -r -t --log-folder {log_folder}".to_owned(),
+        methods_folder: lab.methods.to_string_lossy().into_owned(),
+        log_folder: lab.logs.to_string_lossy().into_owned(),
+        ..Default::default()
+    };
+    let runner = HxRunRunner::new();
+    let request = LaunchRequest {
+        run_id: uuid::Uuid::new_v4(),
+        schedule_id: uuid::Uuid::new_v4(),
+        schedule_name: "Stuck".into(),
+        method_path: "Demo - stuck on a dialog.med".into(),
+        settings,
+        expected_duration: Some(StdDuration::from_millis(500)),
+        stuck_after: StdDuration::from_secs(1),
+    };
+    let launched = runner.launch(request).await.unwrap();
+    let pid = launched.pid.unwrap();
+    let mut progress = launched.progress.unwrap();
+    // The engine drives the follower by awaiting `finished` in a task of its own; so here.
+    let finished = tokio::spawn(launched.finished);
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + StdDuration::from_secs(10);
+    while !seen.iter().any(|p| matches!(p, Progress::Stuck { .. })) && Instant::now() < deadline {
+        if let Ok(Some(p)) =
+            tokio::time::timeout(StdDuration::from_millis(200), progress.recv()).await
+        {
+            seen.push(p);
+        }
+    }
+    assert!(
+        matches!(seen.first(), Some(Progress::TraceFound(_))),
+        "{seen:?}"
+    );
+    assert!(seen.contains(&Progress::MethodStarted), "{seen:?}");
+    assert!(
+        seen.iter().any(|p| matches!(p, Progress::Overrun { .. })),
+        "{seen:?}"
+    );
+    assert!(seen.iter().any(|p| matches!(p, Progress::Stuck { silent_for } if *silent_for >= StdDuration::from_secs(1))), "{seen:?}");
+    runner.abort(pid).unwrap();
+    let outcome = finished.await.unwrap();
+    assert_eq!(outcome.verdict, Verdict::Failed, "killed: no end line");
+    assert!(outcome.touched_deck);
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_foreign_simulator_run_makes_the_robot_busy() {
+    let lab = Lab::new();
+    // Someone runs a method by hand: a process Deckhand did not start (started through a
+    // shell that exits at once, so its parent is not this test process either).
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#""$0" "$1" -r -t --log-folder "$2" >/dev/null 2>&1 & echo $!"#)
+        .arg(SIM)
+        .arg(lab.methods.join("Demo - stuck on a dialog.med"))
+        .arg(&lab.logs)
+        .output()
+        .unwrap();
+    let foreign: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    let schedule = lab.once("Demo - completes.med", 5);
+    let _engine = lab.start();
+    let waiting = wait_for(StdDuration::from_secs(10), || {
+        lab.last_run(schedule.id)
+            .is_some_and(|r| r.status == RunStatus::Waiting)
+    })
+    .await;
+    let _ = std::process::Command::new("kill")
+        .arg("-9")
+        .arg(foreign.to_string())
+        .status();
+    assert!(waiting, "the run waits while the robot is busy");
+    let run = lab.last_run(schedule.id).unwrap();
+    let reason = run.error_message.unwrap();
+    assert!(
+        reason.contains("deckhand-sim") && reason.contains(&foreign.to_string()),
+        "{reason}"
+    );
+    assert!(run.pid.is_none(), "nothing was launched");
+}
