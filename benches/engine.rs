@@ -143,6 +143,7 @@ fn deckhand<M: RobotMonitor>(
             retry: Default::default(),
             missed_runs: Default::default(),
             expected_duration_minutes: None,
+            stuck_minutes: None,
             active: true,
         };
         store.create_schedule(&draft, "bench").unwrap();
@@ -301,6 +302,7 @@ fn many_schedules(db: &Path, count: usize, at: impl Fn(usize) -> Recurrence) {
             retry: Default::default(),
             missed_runs: Default::default(),
             expected_duration_minutes: None,
+            stuck_minutes: None,
             active: true,
         };
         store.create_schedule(&draft, "bench").unwrap();

@@ -68,6 +68,7 @@ fn seed(path: &Path, runs: usize) -> (Vec<Uuid>, i64, i64) {
             retry: Default::default(),
             missed_runs: Default::default(),
             expected_duration_minutes: Some(30 + (i % 90) as u32),
+            stuck_minutes: None,
             active: true,
         };
         ids.push(store.create_schedule(&draft, "bench").expect("create").id);

@@ -305,6 +305,16 @@ pub fn schedule(
             format!("An expected duration of {minutes} minutes is out of range: use 1 to 10080 (one week)."),
         ));
     }
+    if let Some(minutes) = draft.stuck_minutes
+        && !(1..=1440).contains(&minutes)
+    {
+        checks.0.push(FieldError::new(
+            "stuckMinutes",
+            format!(
+                "A stuck threshold of {minutes} minutes is out of range: use 1 to 1440 (one day)."
+            ),
+        ));
+    }
     checks.finish(|| ScheduleDraft {
         name: name.unwrap_or_default(),
         method_path: method_path.unwrap_or_default(),
@@ -312,6 +322,7 @@ pub fn schedule(
         retry: draft.retry.clone(),
         missed_runs: draft.missed_runs.clone(),
         expected_duration_minutes: draft.expected_duration_minutes,
+        stuck_minutes: draft.stuck_minutes,
         active: draft.active,
     })
 }

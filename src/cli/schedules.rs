@@ -117,6 +117,10 @@ pub struct PolicyArgs {
     /// How long a run normally takes, in minutes (a longer run raises an overrun alert).
     #[arg(long, value_name = "MINUTES")]
     expected_minutes: Option<u32>,
+    /// Minutes without trace output before a run is flagged stuck [default: the setting
+    /// stuck_threshold_minutes].
+    #[arg(long, value_name = "MINUTES")]
+    stuck_minutes: Option<u32>,
 }
 
 #[derive(Args)]
@@ -247,6 +251,9 @@ fn apply_policy(draft: &mut ScheduleDraft, policy: &PolicyArgs) -> Result<(), Fa
     if policy.expected_minutes.is_some() {
         draft.expected_duration_minutes = policy.expected_minutes;
     }
+    if policy.stuck_minutes.is_some() {
+        draft.stuck_minutes = policy.stuck_minutes;
+    }
     Ok(())
 }
 
@@ -343,6 +350,7 @@ pub fn run(ctx: &mut Context, command: ScheduleCommand) -> Result<(), Failure> {
                 retry: Default::default(),
                 missed_runs: Default::default(),
                 expected_duration_minutes: None,
+                stuck_minutes: None,
                 active: !args.paused,
             };
             apply_policy(&mut draft, &args.policy)?;

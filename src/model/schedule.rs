@@ -20,6 +20,8 @@ pub struct Schedule {
     pub missed_runs: MissedRunPolicy,
     /// How long a run normally takes; a run past it raises `overrun`.
     pub expected_duration_minutes: Option<u32>,
+    /// Minutes of trace silence (HxRun alive) before a run is stuck; `None`: the app setting.
+    pub stuck_minutes: Option<u32>,
     /// False when paused by a person or while recovery is required.
     pub active: bool,
     pub archived: bool,
@@ -43,6 +45,7 @@ impl Schedule {
             retry: self.retry.clone(),
             missed_runs: self.missed_runs.clone(),
             expected_duration_minutes: self.expected_duration_minutes,
+            stuck_minutes: self.stuck_minutes,
             active: self.active,
         }
     }
@@ -62,6 +65,8 @@ pub struct ScheduleDraft {
     pub missed_runs: MissedRunPolicy,
     #[serde(default)]
     pub expected_duration_minutes: Option<u32>,
+    #[serde(default)]
+    pub stuck_minutes: Option<u32>,
     #[serde(default = "yes")]
     pub active: bool,
 }

@@ -31,7 +31,10 @@ pub use settings::setting_text as settings_text;
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The schema, oldest first. Forward-only: never edit an applied file, add a new one.
-const MIGRATION_FILES: &[&str] = &[include_str!("../../migrations/0001_initial.sql")];
+const MIGRATION_FILES: &[&str] = &[
+    include_str!("../../migrations/0001_initial.sql"),
+    include_str!("../../migrations/0002_stuck_threshold.sql"),
+];
 
 /// The migrations, embedded at compile time.
 pub fn migrations() -> Migrations<'static> {

@@ -16,7 +16,7 @@ const COLUMNS: &str = "id, name, method_path, recurrence_kind, interval_hours, s
     weekdays, time_of_day, retry_max_attempts, retry_delay_minutes, retry_backoff, \
     retry_max_delay_minutes, missed_catch_up, missed_grace_minutes, expected_duration_minutes, \
     active, archived, recovery_required, recovery_note, recovery_actor, recovery_at, next_run, \
-    last_run, created_at, updated_at";
+    last_run, created_at, updated_at, stuck_minutes";
 
 fn conversion(index: usize, message: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, message.into())
@@ -79,6 +79,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Schedule> {
             grace_minutes: row.get(13)?,
         },
         expected_duration_minutes: row.get(14)?,
+        stuck_minutes: row.get(25)?,
         active: row.get(15)?,
         archived: row.get(16)?,
         recovery,
@@ -171,6 +172,9 @@ fn describe_changes(before: &Schedule, after: &ScheduleDraft) -> String {
     if before.expected_duration_minutes != after.expected_duration_minutes {
         changes.push("expected duration".to_owned());
     }
+    if before.stuck_minutes != after.stuck_minutes {
+        changes.push("stuck threshold".to_owned());
+    }
     if before.active != after.active {
         changes.push(if after.active { "resumed" } else { "paused" }.to_owned());
     }
@@ -194,14 +198,14 @@ impl Store {
                 "INSERT INTO schedules (id, name, method_path, recurrence_kind, interval_hours,
                     starts_at, weekdays, time_of_day, retry_max_attempts, retry_delay_minutes,
                     retry_backoff, retry_max_delay_minutes, missed_catch_up, missed_grace_minutes,
-                    expected_duration_minutes, active, archived, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0, ?17, ?17)",
+                    expected_duration_minutes, active, archived, created_at, updated_at, stuck_minutes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0, ?17, ?17, ?18)",
                 params![
                     id, draft.name, draft.method_path, kind, hours, start, days, time_of_day,
                     draft.retry.max_attempts, draft.retry.delay_minutes, draft.retry.backoff,
                     draft.retry.max_delay_minutes, draft.missed_runs.catch_up,
                     draft.missed_runs.grace_minutes, draft.expected_duration_minutes, draft.active,
-                    ms(now)
+                    ms(now), draft.stuck_minutes
                 ],
             )?;
             audit(tx, now, &actor, AuditAction::ScheduleCreated, AuditTarget::Schedule,
@@ -311,14 +315,15 @@ impl Store {
                     interval_hours = ?5, starts_at = ?6, weekdays = ?7, time_of_day = ?8,
                     retry_max_attempts = ?9, retry_delay_minutes = ?10, retry_backoff = ?11,
                     retry_max_delay_minutes = ?12, missed_catch_up = ?13, missed_grace_minutes = ?14,
-                    expected_duration_minutes = ?15, active = ?16, next_run = ?17, updated_at = ?18
+                    expected_duration_minutes = ?15, active = ?16, next_run = ?17, updated_at = ?18,
+                    stuck_minutes = ?19
                  WHERE id = ?1",
                 params![
                     id, draft.name, draft.method_path, kind, hours, start, days, time_of_day,
                     draft.retry.max_attempts, draft.retry.delay_minutes, draft.retry.backoff,
                     draft.retry.max_delay_minutes, draft.missed_runs.catch_up,
                     draft.missed_runs.grace_minutes, draft.expected_duration_minutes, draft.active,
-                    next_run, ms(token)
+                    next_run, ms(token), draft.stuck_minutes
                 ],
             )?;
             audit(tx, now, &actor, AuditAction::ScheduleEdited, AuditTarget::Schedule,

@@ -329,6 +329,7 @@ pub fn every(method: &str, hours: f64, start: &str) -> ScheduleDraft {
         retry: Default::default(),
         missed_runs: Default::default(),
         expected_duration_minutes: None,
+        stuck_minutes: None,
         active: true,
     }
 }

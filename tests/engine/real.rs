@@ -24,6 +24,7 @@ fn once_in(method: &str, seconds: i64) -> ScheduleDraft {
         retry: Default::default(),
         missed_runs: Default::default(),
         expected_duration_minutes: None,
+        stuck_minutes: None,
         active: true,
     }
 }

@@ -79,6 +79,7 @@ impl Lab {
             retry: Default::default(),
             missed_runs: Default::default(),
             expected_duration_minutes: None,
+            stuck_minutes: None,
             active: true,
         };
         draft.retry.max_attempts = attempts;

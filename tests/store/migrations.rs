@@ -14,8 +14,8 @@ fn an_empty_database_gets_every_table() {
     let db = TestStore::new();
     assert_eq!(
         db.store.schema_version().unwrap(),
-        1,
-        "one migration applied"
+        2,
+        "both migrations applied"
     );
     let tables: Vec<String> = db
         .raw()
@@ -53,7 +53,7 @@ fn reopening_is_a_no_op_that_keeps_data() {
     let again = db.reopen();
     assert_eq!(
         again.schema_version().unwrap(),
-        1,
+        2,
         "re-applying migrations changes nothing"
     );
     assert_eq!(
@@ -113,5 +113,39 @@ fn a_database_in_a_missing_folder_is_created() {
         path.exists(),
         "the folder and file are created on first use"
     );
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 2);
+}
+
+/// A database made by the first migration alone (as the first release would have left it)
+/// is brought up to date, keeping its schedules.
+#[test]
+fn a_version_1_database_is_migrated_forward() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite3");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    rusqlite_migration::Migrations::new(vec![rusqlite_migration::M::up(include_str!(
+        "../../migrations/0001_initial.sql"
+    ))])
+    .to_latest(&mut conn)
+    .unwrap();
+    conn.execute(
+        "INSERT INTO schedules (id, name, method_path, recurrence_kind, starts_at, retry_max_attempts,
+            retry_delay_minutes, retry_backoff, retry_max_delay_minutes, missed_catch_up,
+            missed_grace_minutes, active, archived, created_at, updated_at)
+         VALUES (?1, 'Old', 'Old.med', 'daily', 0, 5, 2, 'fixed', 30, 1, 15, 1, 0, 0, 0)",
+        [uuid::Uuid::new_v4()],
+    )
+    .unwrap();
+    drop(conn);
+    let store =
+        deckhand::Store::open(&path, std::sync::Arc::new(deckhand::clock::SystemClock)).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    let schedules = store
+        .list_schedules(deckhand::model::ScheduleListFilter::All)
+        .unwrap();
+    assert_eq!(schedules.len(), 1);
+    assert_eq!(
+        schedules[0].stuck_minutes, None,
+        "the new column starts empty: the app setting applies"
+    );
 }

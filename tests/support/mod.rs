@@ -89,6 +89,7 @@ pub fn daily(name: &str) -> ScheduleDraft {
         retry: Default::default(),
         missed_runs: Default::default(),
         expected_duration_minutes: Some(45),
+        stuck_minutes: None,
         active: true,
     }
 }

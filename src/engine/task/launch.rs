@@ -130,7 +130,11 @@ where
             schedule_name: schedule.name.clone(),
             method_path: schedule.method_path.clone(),
             expected_duration: schedule.expected_duration_minutes.map(minutes),
-            stuck_after: minutes(settings.stuck_threshold_minutes),
+            stuck_after: minutes(
+                schedule
+                    .stuck_minutes
+                    .unwrap_or(settings.stuck_threshold_minutes),
+            ),
             settings,
         }
     }

@@ -17,6 +17,10 @@ methodPath: string, recurrence: Recurrence, retry: RetryPolicy, missedRuns: Miss
  */
 expectedDurationMinutes: number | null, 
 /**
+ * Minutes of trace silence (HxRun alive) before a run is stuck; `None`: the app setting.
+ */
+stuckMinutes: number | null, 
+/**
  * False when paused by a person or while recovery is required.
  */
 active: boolean, archived: boolean, 

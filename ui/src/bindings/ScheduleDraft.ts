@@ -6,4 +6,4 @@ import type { RetryPolicy } from "./RetryPolicy";
 /**
  * What a person types to create or edit a schedule.
  */
-export type ScheduleDraft = { name: string, methodPath: string, recurrence: Recurrence, retry: RetryPolicy, missedRuns: MissedRunPolicy, expectedDurationMinutes: number | null, active: boolean, };
+export type ScheduleDraft = { name: string, methodPath: string, recurrence: Recurrence, retry: RetryPolicy, missedRuns: MissedRunPolicy, expectedDurationMinutes: number | null, stuckMinutes: number | null, active: boolean, };
