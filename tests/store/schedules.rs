@@ -376,8 +376,8 @@ fn invalid_schedules_are_refused_and_nothing_is_written() {
         (
             "expectedDurationMinutes",
             Box::new(|d| d.expected_duration_minutes = Some(0)),
-            ("stuckMinutes", Box::new(|d| d.stuck_minutes = Some(0))),
         ),
+        ("stuckMinutes", Box::new(|d| d.stuck_minutes = Some(0))),
     ];
     let mut db = TestStore::new();
     for (field, change) in cases {
