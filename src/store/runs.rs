@@ -179,6 +179,57 @@ fn csv_text(value: &str) -> String {
     }
 }
 
+/// Moves a run inside the caller's transaction, if the move is legal.
+fn transition_in(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    to: RunStatus,
+    changes: &RunChanges,
+) -> Result<Run> {
+    let current = get_in(tx, id)?;
+    if !current.status.can_become(to) {
+        return Err(StoreError::IllegalTransition {
+            run_id: id,
+            from: current.status,
+            to,
+        });
+    }
+    let command_line = pooled(tx, changes.command_line.as_deref())?;
+    let (trace_folder, trace_name) = match changes.trace_file.as_deref().map(split_path) {
+        Some((folder, name)) => (pooled(tx, folder)?, Some(name)),
+        None => (None, None),
+    };
+    tx.execute(
+        "UPDATE runs SET status = ?2,
+                attempt = COALESCE(?3, attempt),
+                started_at = COALESCE(?4, started_at),
+                ended_at = COALESCE(?5, ended_at),
+                command_line = COALESCE(?6, command_line),
+                pid = COALESCE(?7, pid),
+                exit_code = COALESCE(?8, exit_code),
+                trace_folder = CASE WHEN ?10 IS NULL THEN trace_folder ELSE ?9 END,
+                trace_name = COALESCE(?10, trace_name),
+                outcome_detail = COALESCE(?11, outcome_detail),
+                error_message = COALESCE(?12, error_message)
+             WHERE id = ?1",
+        params![
+            id,
+            to,
+            changes.attempt,
+            changes.started_at.map(ms),
+            changes.ended_at.map(ms),
+            command_line,
+            changes.pid,
+            changes.exit_code,
+            trace_folder,
+            trace_name,
+            changes.outcome_detail,
+            changes.error_message
+        ],
+    )?;
+    get_in(tx, id)
+}
+
 impl Store {
     /// Writes a run before anything is launched. A second run for the same schedule and slot
     /// is refused with [`StoreError::DuplicateRun`], whatever happened in between.
@@ -276,49 +327,27 @@ impl Store {
     /// Moves a run to `to`, recording `changes`, if the move is legal from its current status
     /// ([`RunStatus::can_become`]); otherwise [`StoreError::IllegalTransition`].
     pub fn transition_run(&mut self, id: Uuid, to: RunStatus, changes: &RunChanges) -> Result<Run> {
+        self.write(|tx| transition_in(tx, id, to, changes))
+    }
+
+    /// Moves a run to its final status and marks its schedule as needing recovery, in one
+    /// transaction, so nobody ever sees an aborted run on a schedule that still looks fine.
+    pub fn finish_run_needing_recovery(
+        &mut self,
+        id: Uuid,
+        to: RunStatus,
+        changes: &RunChanges,
+        note: &str,
+        actor: &str,
+    ) -> Result<(Run, crate::model::Schedule)> {
+        let now = self.now();
+        let note = crate::validate::note(note)?;
+        let actor = crate::validate::actor(actor)?;
         self.write(|tx| {
-            let current = get_in(tx, id)?;
-            if !current.status.can_become(to) {
-                return Err(StoreError::IllegalTransition {
-                    run_id: id,
-                    from: current.status,
-                    to,
-                });
-            }
-            let command_line = pooled(tx, changes.command_line.as_deref())?;
-            let (trace_folder, trace_name) = match changes.trace_file.as_deref().map(split_path) {
-                Some((folder, name)) => (pooled(tx, folder)?, Some(name)),
-                None => (None, None),
-            };
-            tx.execute(
-                "UPDATE runs SET status = ?2,
-                    attempt = COALESCE(?3, attempt),
-                    started_at = COALESCE(?4, started_at),
-                    ended_at = COALESCE(?5, ended_at),
-                    command_line = COALESCE(?6, command_line),
-                    pid = COALESCE(?7, pid),
-                    exit_code = COALESCE(?8, exit_code),
-                    trace_folder = CASE WHEN ?10 IS NULL THEN trace_folder ELSE ?9 END,
-                    trace_name = COALESCE(?10, trace_name),
-                    outcome_detail = COALESCE(?11, outcome_detail),
-                    error_message = COALESCE(?12, error_message)
-                 WHERE id = ?1",
-                params![
-                    id,
-                    to,
-                    changes.attempt,
-                    changes.started_at.map(ms),
-                    changes.ended_at.map(ms),
-                    command_line,
-                    changes.pid,
-                    changes.exit_code,
-                    trace_folder,
-                    trace_name,
-                    changes.outcome_detail,
-                    changes.error_message
-                ],
-            )?;
-            get_in(tx, id)
+            let run = transition_in(tx, id, to, changes)?;
+            let schedule =
+                super::schedules::mark_recovery_in(tx, run.schedule_id, &note, &actor, now)?;
+            Ok((run, schedule))
         })
     }
 

@@ -138,6 +138,40 @@ pub(super) fn get_in(tx: &Transaction<'_>, id: Uuid) -> Result<Schedule> {
     .ok_or_else(|| StoreError::not_found("schedule", id))
 }
 
+/// Marks a schedule as needing recovery inside the caller's transaction (note and actor
+/// already validated), with its audit entry.
+pub(super) fn mark_recovery_in(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    note: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Schedule> {
+    let current = get_in(tx, id)?;
+    tx.execute(
+        "UPDATE schedules SET recovery_required = 1, recovery_note = ?2,
+            recovery_actor = ?3, recovery_at = ?4, active = 0, updated_at = ?5
+         WHERE id = ?1",
+        params![
+            id,
+            note,
+            actor,
+            ms(now),
+            ms(next_token(now, current.updated_at))
+        ],
+    )?;
+    audit(
+        tx,
+        now,
+        actor,
+        AuditAction::RecoveryRequired,
+        AuditTarget::Schedule,
+        Some(&id.to_string()),
+        &format!("'{}' needs recovery: {note}", current.name),
+    )?;
+    get_in(tx, id)
+}
+
 /// The next token: the current time, but always later than the previous token, so two edits
 /// within one millisecond still get different tokens.
 fn next_token(now: DateTime<Utc>, previous: DateTime<Utc>) -> DateTime<Utc> {
@@ -438,31 +472,7 @@ impl Store {
         let now = self.now();
         let note = validate::note(note)?;
         let actor = validate::actor(actor)?;
-        self.write(|tx| {
-            let current = get_in(tx, id)?;
-            tx.execute(
-                "UPDATE schedules SET recovery_required = 1, recovery_note = ?2,
-                    recovery_actor = ?3, recovery_at = ?4, active = 0, updated_at = ?5
-                 WHERE id = ?1",
-                params![
-                    id,
-                    note,
-                    actor,
-                    ms(now),
-                    ms(next_token(now, current.updated_at))
-                ],
-            )?;
-            audit(
-                tx,
-                now,
-                &actor,
-                AuditAction::RecoveryRequired,
-                AuditTarget::Schedule,
-                Some(&id.to_string()),
-                &format!("'{}' needs recovery: {note}", current.name),
-            )?;
-            get_in(tx, id)
-        })
+        self.write(|tx| mark_recovery_in(tx, id, &note, &actor, now))
     }
 
     /// Clears the recovery flag with a note saying what was done, and makes the schedule

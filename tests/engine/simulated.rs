@@ -370,11 +370,18 @@ async fn a_silent_trace_is_reported_stuck_and_resumes_nothing_on_its_own() {
 async fn a_foreign_simulator_run_makes_the_robot_busy() {
     let lab = Lab::new();
     // Someone runs a method by hand: a process Deckhand did not start (started through a
-    // shell that exits at once, so its parent is not this test process either).
+    // shell that exits at once, so its parent is not this test process either). It runs
+    // under a name only this test's monitor looks for, so tests running beside it are not
+    // held up by it.
+    let by_hand = lab.db.dir.path().join("HxRun-by-hand");
+    std::fs::copy(SIM, &by_hand).unwrap();
+    lab.store()
+        .set_setting(SettingKey::RobotProcessNames, "HxRun-by-hand", "test")
+        .unwrap();
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(r#""$0" "$1" -r -t --log-folder "$2" >/dev/null 2>&1 & echo $!"#)
-        .arg(SIM)
+        .arg(&by_hand)
         .arg(lab.methods.join("Demo - stuck on a dialog.med"))
         .arg(&lab.logs)
         .output()
@@ -395,7 +402,7 @@ async fn a_foreign_simulator_run_makes_the_robot_busy() {
     let run = lab.last_run(schedule.id).unwrap();
     let reason = run.error_message.unwrap();
     assert!(
-        reason.contains("deckhand-sim") && reason.contains(&foreign.to_string()),
+        reason.contains("HxRun-by-hand") && reason.contains(&foreign.to_string()),
         "{reason}"
     );
     assert!(run.pid.is_none(), "nothing was launched");

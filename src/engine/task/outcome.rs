@@ -65,7 +65,6 @@ where
             Verdict::Stuck => RunStatus::Stuck,
         };
         info!("run {run_id}: '{name}' {status}");
-        self.transition(run_id, status, &changes);
         if matches!(status, RunStatus::Aborted | RunStatus::Stuck) {
             let what = if status == RunStatus::Aborted {
                 "aborted"
@@ -81,18 +80,9 @@ where
                 "The run due {} {what}{detail}. Check the deck, then resolve.",
                 run.slot
             );
-            match self
-                .store
-                .mark_recovery_required(run.schedule_id, &note, ENGINE)
-            {
-                Ok(schedule) => {
-                    warn!("'{}' needs recovery: {note}", schedule.name);
-                    self.schedules.remove(&schedule.id);
-                    self.drop_waiting_of(schedule.id, "its schedule needs recovery");
-                    self.emit(Event::Schedule { schedule });
-                }
-                Err(e) => self.problem("Could not mark the schedule as needing recovery", &e),
-            }
+            self.finish_with_recovery(&run, status, &changes, &note, ENGINE);
+        } else {
+            self.transition(run_id, status, &changes);
         }
         self.emit_engine();
     }
@@ -146,31 +136,12 @@ where
                     "No trace output for {minutes} minutes while HxRun is still running: VENUS is probably waiting on an error dialog. Go to the robot."
                 );
                 warn!("run {run_id}: stuck: {message}");
-                if self
-                    .transition(
-                        run_id,
-                        RunStatus::Stuck,
-                        &RunChanges {
-                            error_message: Some(message.clone()),
-                            ..Default::default()
-                        },
-                    )
-                    .is_some()
-                {
-                    let note = format!("The run due {} is stuck: {message}", run.slot);
-                    match self
-                        .store
-                        .mark_recovery_required(run.schedule_id, &note, ENGINE)
-                    {
-                        Ok(schedule) => {
-                            self.schedules.remove(&schedule.id);
-                            self.emit(Event::Schedule { schedule });
-                        }
-                        Err(e) => {
-                            self.problem("Could not mark the schedule as needing recovery", &e)
-                        }
-                    }
-                }
+                let changes = RunChanges {
+                    error_message: Some(message.clone()),
+                    ..Default::default()
+                };
+                let note = format!("The run due {} is stuck: {message}", run.slot);
+                self.finish_with_recovery(&run, RunStatus::Stuck, &changes, &note, ENGINE);
             }
             Progress::Resumed => {
                 info!("run {run_id}: the trace grows again");
@@ -192,22 +163,42 @@ where
     fn aborted_by(&mut self, run: Run, actor: &str, mut changes: RunChanges) {
         changes.error_message = Some(format!("Aborted from Deckhand by {actor}."));
         warn!("run {}: aborted by {actor}", run.id);
-        self.transition(run.id, RunStatus::Aborted, &changes);
         let note = format!(
             "{actor} aborted the run due {} from Deckhand. Check the deck, then resolve.",
             run.slot
         );
+        self.finish_with_recovery(&run, RunStatus::Aborted, &changes, &note, actor);
+        self.emit_engine();
+    }
+
+    /// Moves the run and marks its schedule as needing recovery in one transaction, then
+    /// stops running the schedule and tells everyone.
+    fn finish_with_recovery(
+        &mut self,
+        run: &Run,
+        to: RunStatus,
+        changes: &RunChanges,
+        note: &str,
+        actor: &str,
+    ) {
         match self
             .store
-            .mark_recovery_required(run.schedule_id, &note, actor)
+            .finish_run_needing_recovery(run.id, to, changes, note, actor)
         {
-            Ok(schedule) => {
+            Ok((run, schedule)) => {
+                warn!("'{}' needs recovery: {note}", schedule.name);
+                self.emit_run(&run);
                 self.schedules.remove(&schedule.id);
                 self.drop_waiting_of(schedule.id, "its schedule needs recovery");
                 self.emit(Event::Schedule { schedule });
             }
-            Err(e) => self.problem("Could not mark the schedule as needing recovery", &e),
+            Err(e) => self.problem(
+                &format!(
+                    "Could not record run {} as {to} with its schedule needing recovery",
+                    run.id
+                ),
+                &e,
+            ),
         }
-        self.emit_engine();
     }
 }

@@ -45,26 +45,22 @@ where
                 }
                 let message = "Deckhand stopped while this run was in progress and the method is no longer running; its outcome is unknown. Check the deck before running it again.";
                 warn!("run {}: interrupted while running", run.id);
-                self.store.transition_run(
-                    run.id,
-                    RunStatus::Interrupted,
-                    &RunChanges {
-                        ended_at: Some(self.now()),
-                        error_message: Some(message.to_owned()),
-                        ..Default::default()
-                    },
-                )?;
                 let note = format!(
                     "A run due {} was interrupted while its method ran; check the deck.",
                     run.slot
                 );
-                match self
-                    .store
-                    .mark_recovery_required(run.schedule_id, &note, ENGINE)
-                {
-                    Ok(_) | Err(StoreError::NotFound { .. }) => {}
-                    Err(e) => return Err(e.into()),
-                }
+                let changes = RunChanges {
+                    ended_at: Some(self.now()),
+                    error_message: Some(message.to_owned()),
+                    ..Default::default()
+                };
+                self.store.finish_run_needing_recovery(
+                    run.id,
+                    RunStatus::Interrupted,
+                    &changes,
+                    &note,
+                    ENGINE,
+                )?;
             } else {
                 info!("run {}: interrupted before it was launched", run.id);
                 self.store.transition_run(
