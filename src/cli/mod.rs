@@ -244,6 +244,7 @@ struct Info {
     database: PathBuf,
     schema_version: u32,
     integrity: Vec<String>,
+    simulation: bool,
 }
 
 fn info(ctx: &Context) -> Result<(), Failure> {
@@ -251,13 +252,19 @@ fn info(ctx: &Context) -> Result<(), Failure> {
         database: ctx.store.path().to_path_buf(),
         schema_version: ctx.store.schema_version()?,
         integrity: ctx.store.integrity_check()?,
+        simulation: ctx.store.settings()?.simulation,
     };
     ctx.print(&info, || {
         format!(
-            "database:       {}\nschema version: {}\nintegrity:      {}",
+            "database:       {}\nschema version: {}\nintegrity:      {}\nruns go to:     {}",
             info.database.display(),
             info.schema_version,
-            info.integrity.join("; ")
+            info.integrity.join("; "),
+            if info.simulation {
+                "the VENUS simulator (SIMULATION, not the robot)"
+            } else {
+                "VENUS (HxRun)"
+            }
         )
     })
 }

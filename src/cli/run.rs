@@ -11,6 +11,7 @@ use deckhand::clock::{Clock, SystemClock};
 use deckhand::engine::{Engine, EngineLock, ProcessMonitor, WallTimer};
 use deckhand::model::ScheduleListFilter;
 use deckhand::runner::HxRunRunner;
+use deckhand::simulation::{self, FirstStart};
 use deckhand::store::Store;
 
 #[derive(Args)]
@@ -57,8 +58,32 @@ pub fn run(path: &Path, args: RunArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| path.parent().unwrap_or(Path::new(".")).join("logs"));
     let _logger = start_logging(&log_dir, &args.log_level)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let store = Store::open(path, clock.clone())?;
+    let mut store = Store::open(path, clock.clone())?;
+    let program = std::env::current_exe().map_err(Failure::Output)?;
+    let data_dir = path.parent().unwrap_or(Path::new("."));
+    match simulation::first_start(
+        &mut store,
+        data_dir,
+        &simulation::simulator_beside(&program),
+    )? {
+        FirstStart::Simulation { methods, logs } => log::warn!(
+            "VENUS was not found, so Deckhand is set up to run the VENUS simulator: demo methods in {}, traces in {}",
+            methods.display(),
+            logs.display()
+        ),
+        FirstStart::NoSimulator { looked_for } => log::warn!(
+            "VENUS was not found and neither was the simulator ({}); runs will fail until the HxRun path is set",
+            looked_for.display()
+        ),
+        FirstStart::AlreadySetUp | FirstStart::VenusFound => {}
+    }
     let settings = store.settings()?;
+    if settings.simulation {
+        log::warn!(
+            "SIMULATION: runs go to the VENUS simulator ({}), not to the robot",
+            settings.hxrun_path
+        );
+    }
     let active = store.list_schedules(ScheduleListFilter::Active)?.len();
     log::info!(
         "Deckhand engine on {} ({active} schedules, lock {}), logs in {}",

@@ -23,6 +23,8 @@ pub struct AppSettings {
     pub robot_process_names: Vec<String>,
     /// A run whose trace has not grown for this long is flagged stuck.
     pub stuck_threshold_minutes: u32,
+    /// Runs go to the bundled VENUS simulator, not the robot: the app says so everywhere.
+    pub simulation: bool,
 }
 
 impl Default for AppSettings {
@@ -35,6 +37,7 @@ impl Default for AppSettings {
             max_concurrent_runs: 1,
             robot_process_names: vec!["HxRun.exe".to_owned()],
             stuck_threshold_minutes: 15,
+            simulation: false,
         }
     }
 }
@@ -66,6 +69,7 @@ pub enum SettingKey {
     MaxConcurrentRuns,
     RobotProcessNames,
     StuckThresholdMinutes,
+    Simulation,
 }
 
 impl SettingKey {
@@ -81,6 +85,7 @@ impl SettingKey {
             SettingKey::StuckThresholdMinutes => {
                 "Minutes without trace output before a run is flagged stuck"
             }
+            SettingKey::Simulation => "Runs go to the VENUS simulator, not the robot (true/false)",
         }
     }
 }

@@ -2,9 +2,11 @@
 //! the `deckhand-sim` program and the demo methods it ships with.
 
 mod script;
+mod setup;
 pub mod venus;
 
 pub use script::{Ending, Script};
+pub use setup::{ACTOR, FirstStart, first_start, simulator_beside};
 
 /// The simulator program's file name on this platform.
 pub const PROGRAM: &str = if cfg!(windows) {

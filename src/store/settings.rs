@@ -35,6 +35,7 @@ fn settings_from(stored: &HashMap<String, String>) -> AppSettings {
             SettingKey::RobotProcessNames => {
                 settings.robot_process_names = value.split(',').map(str::to_owned).collect()
             }
+            SettingKey::Simulation => settings.simulation = value == "true",
         }
     }
     settings
@@ -50,6 +51,7 @@ pub fn setting_text(settings: &AppSettings, key: SettingKey) -> String {
         SettingKey::MaxConcurrentRuns => settings.max_concurrent_runs.to_string(),
         SettingKey::RobotProcessNames => settings.robot_process_names.join(","),
         SettingKey::StuckThresholdMinutes => settings.stuck_threshold_minutes.to_string(),
+        SettingKey::Simulation => settings.simulation.to_string(),
     }
 }
 

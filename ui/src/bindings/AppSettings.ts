@@ -31,4 +31,8 @@ robotProcessNames: Array<string>,
 /**
  * A run whose trace has not grown for this long is flagged stuck.
  */
-stuckThresholdMinutes: number, };
+stuckThresholdMinutes: number, 
+/**
+ * Runs go to the bundled VENUS simulator, not the robot: the app says so everywhere.
+ */
+simulation: boolean, };

@@ -1,0 +1,158 @@
+//! The first start on a machine without VENUS sets up the simulator.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use deckhand::model::SettingKey;
+use deckhand::simulation::{self, DEMO_METHODS, FirstStart};
+
+use crate::support::{ACTOR, TestStore};
+
+#[test]
+fn a_first_start_without_venus_sets_up_the_simulator_once() {
+    let mut db = TestStore::new();
+    let simulator = db.dir.path().join(simulation::PROGRAM);
+    let data = db.dir.path().to_path_buf();
+
+    let missing = simulation::first_start(&mut db.store, &data, &simulator).unwrap();
+    assert_eq!(
+        missing,
+        FirstStart::NoSimulator {
+            looked_for: simulator.clone()
+        },
+        "nothing to set up without it"
+    );
+    assert!(!db.store.settings().unwrap().simulation);
+
+    std::fs::write(&simulator, "").unwrap();
+    let FirstStart::Simulation { methods, logs } =
+        simulation::first_start(&mut db.store, &data, &simulator).unwrap()
+    else {
+        panic!("simulation is set up")
+    };
+    let settings = db.store.settings().unwrap();
+    assert!(settings.simulation);
+    assert_eq!(settings.hxrun_path, simulator.to_str().unwrap());
+    assert_eq!(settings.methods_folder, methods.to_str().unwrap());
+    assert_eq!(settings.log_folder, logs.to_str().unwrap());
+    assert!(settings.hxrun_args.contains("{log_folder}"));
+    for (name, _) in DEMO_METHODS {
+        assert!(methods.join(name).is_file(), "{name} is there to try");
+    }
+    let audit = db.store.audit_log(None, 20, 0).unwrap();
+    assert!(
+        audit.iter().all(|e| e.actor == simulation::ACTOR),
+        "recorded as the first start"
+    );
+
+    assert_eq!(
+        simulation::first_start(&mut db.store, &data, &simulator).unwrap(),
+        FirstStart::AlreadySetUp
+    );
+}
+
+#[test]
+fn a_person_s_hxrun_path_is_never_overridden() {
+    let mut db = TestStore::new();
+    let simulator = db.dir.path().join(simulation::PROGRAM);
+    std::fs::write(&simulator, "").unwrap();
+    db.store
+        .set_setting(SettingKey::HxrunPath, r"D:\VENUS\Bin\HxRun.exe", ACTOR)
+        .unwrap();
+    let data = db.dir.path().to_path_buf();
+    assert_eq!(
+        simulation::first_start(&mut db.store, &data, &simulator).unwrap(),
+        FirstStart::AlreadySetUp
+    );
+    assert!(!db.store.settings().unwrap().simulation);
+}
+
+/// `deckhand run` on a fresh machine: the simulator is set up and a demo method runs on it.
+#[cfg(unix)]
+#[test]
+fn deckhand_run_on_a_fresh_machine_runs_the_simulator() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deckhand.sqlite3");
+    let deckhand = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_deckhand"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or(serde_json::Value::Null)
+    };
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_deckhand"))
+            .arg("--db")
+            .arg(&db)
+            .args(["run", "--log-level", "warn"])
+            .spawn()
+            .unwrap()
+    };
+    let methods = dir.path().join("Demo methods");
+    let mut engine = run();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !methods.join(DEMO_METHODS[0].0).exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the first start sets up the demo methods"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let settings = deckhand(&["--json", "settings", "list"]);
+    assert_eq!(settings["simulation"], true);
+    // A quick demo, so the test does not wait 20 seconds.
+    std::fs::write(
+        methods.join("Quick.med"),
+        "// sim: outcome=completed duration=0.4s steps=2\n",
+    )
+    .unwrap();
+    let at = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    let created = deckhand(&[
+        "--json",
+        "schedules",
+        "add",
+        "--name",
+        "Quick demo",
+        "--method",
+        "Quick.med",
+        "--once",
+        &at,
+    ]);
+    let id = created["id"].as_str().unwrap().to_owned();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        let history = deckhand(&["--json", "history", "--schedule", &id]);
+        let status = history["entries"][0]["run"]["status"]
+            .as_str()
+            .map(str::to_owned);
+        if status.as_deref() == Some("completed") || Instant::now() > deadline {
+            break (status, history);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    engine.kill().unwrap();
+    engine.wait().unwrap();
+    assert_eq!(status.0.as_deref(), Some("completed"), "{}", status.1);
+    let run = &status.1["entries"][0]["run"];
+    assert!(
+        run["traceFile"]
+            .as_str()
+            .unwrap()
+            .contains("Simulator LogFiles"),
+        "{run}"
+    );
+    assert!(
+        run["outcomeDetail"]
+            .as_str()
+            .unwrap()
+            .contains("End method - complete"),
+        "{run}"
+    );
+}
