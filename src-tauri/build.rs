@@ -4,9 +4,8 @@ fn main() {
     // unreachable from the web view unless a capability grants it
     // (see capabilities/main.json). Without a manifest all app commands are
     // allowed implicitly.
-    tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(&["list_schedules"])),
-    )
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&["list_schedules", "get_settings"]),
+    ))
     .expect("tauri-build failed: check tauri.conf.json and capabilities/");
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use deckhand::error::IpcError;
 use deckhand::store::Store;
-use deckhand::{Schedule, ScheduleListFilter};
+use deckhand::{AppSettings, Schedule, ScheduleListFilter};
 use tauri::State;
 
 use crate::state::StoreState;
@@ -18,6 +18,12 @@ pub async fn list_schedules(
     filter: ScheduleListFilter,
 ) -> Result<Vec<Schedule>, IpcError> {
     with_store(&state, move |store| Ok(store.list_schedules(filter)?)).await
+}
+
+/// The settings in force (the UI shows "Simulation" when runs go to the simulator).
+#[tauri::command]
+pub async fn get_settings(state: State<'_, StoreState>) -> Result<AppSettings, IpcError> {
+    with_store(&state, |store| Ok(store.settings()?)).await
 }
 
 /// Runs `call` with the store locked on Tokio's blocking pool, so the UI

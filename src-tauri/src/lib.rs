@@ -19,7 +19,10 @@ use state::StoreState;
 pub fn run() {
     tauri::Builder::default()
         .manage(StoreState::open())
-        .invoke_handler(tauri::generate_handler![commands::list_schedules])
+        .invoke_handler(tauri::generate_handler![
+            commands::list_schedules,
+            commands::get_settings
+        ])
         .run(tauri::generate_context!())
         .expect("Deckhand could not start its window");
 }

@@ -3,6 +3,7 @@ import { IconCalendarTime } from '@tabler/icons-react';
 
 import logoUrl from '../../icons/deckhand.svg';
 import { SchedulesPage } from './schedules/SchedulesPage';
+import { SimulationBadge } from './settings/SimulationBadge';
 
 /** The window: header, navigation, and the one page there is so far. */
 export function App() {
@@ -14,6 +15,7 @@ export function App() {
           <Title order={1} size="h3">
             Deckhand
           </Title>
+          <SimulationBadge />
         </Group>
       </AppShell.Header>
 

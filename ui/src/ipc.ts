@@ -4,6 +4,7 @@
 
 import { invoke, isTauri, type InvokeArgs } from '@tauri-apps/api/core';
 
+import type { AppSettings } from './bindings/AppSettings';
 import type { IpcError } from './bindings/IpcError';
 import type { Schedule } from './bindings/Schedule';
 import type { ScheduleListFilter } from './bindings/ScheduleListFilter';
@@ -67,4 +68,5 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
 
 export const commands = {
   listSchedules: (filter: ScheduleListFilter) => call<Schedule[]>('list_schedules', { filter }),
+  getSettings: () => call<AppSettings>('get_settings'),
 };

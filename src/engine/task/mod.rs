@@ -62,6 +62,9 @@ struct Tracked {
     cursor: Option<DateTime<Utc>>,
 }
 
+/// How long after a database file event the engine looks at the database again.
+const RECHECK_DATABASE: Duration = Duration::milliseconds(200);
+
 /// How long the engine waits before writing again after the store refused a write.
 const WRITE_RETRY: Duration = Duration::seconds(5);
 
@@ -114,6 +117,8 @@ pub struct Engine<R, M, T, Tz: TimeZone> {
     /// Gated or retrying runs: run id → when to try again.
     waiting: HashMap<Uuid, DateTime<Utc>>,
     paused: bool,
+    /// A second look at the database after a file event (see `database_changed`).
+    recheck_database_at: Option<DateTime<Utc>>,
     /// Runs a person asked to abort: run id → who.
     aborting: HashMap<Uuid, String>,
     /// `PRAGMA data_version` when the engine last looked: it moves only when another
@@ -167,6 +172,7 @@ where
             in_flight: HashMap::new(),
             waiting: HashMap::new(),
             paused: false,
+            recheck_database_at: None,
             aborting: HashMap::new(),
             data_version,
             view: View::default(),
@@ -244,6 +250,10 @@ where
             // runs due at that moment; a scan made just before a slot (see below) is used then.
             let now = self.now();
             self.view = View::default();
+            if self.recheck_database_at.is_some_and(|at| at <= now) {
+                self.recheck_database_at = None;
+                self.reread_if_changed();
+            }
             if let Some(scan) = self.prefetched.take_if(|scan| now >= scan.slot)
                 && now - scan.scanned_at <= PREFETCH_FRESH
             {
@@ -292,7 +302,7 @@ where
             .filter_map(|t| t.cursor);
         let retries = self.waiting.values().copied().filter(|_| !self.paused);
         let slots = slots.map(|at| self.write_retry_at.map_or(at, |retry| at.max(retry)));
-        slots.chain(retries).min()
+        slots.chain(retries).chain(self.recheck_database_at).min()
     }
 
     fn stop(&mut self) {
@@ -330,9 +340,17 @@ where
         }
     }
 
+    /// The database files changed. The file event can come a moment before the commit is
+    /// visible to readers (SQLite writes the WAL, then its index), so the engine looks now
+    /// and once more shortly after the last event.
+    fn database_changed(&mut self) {
+        self.recheck_database_at = Some(self.now() + RECHECK_DATABASE);
+        self.reread_if_changed();
+    }
+
     /// Another process may have changed schedules (the CLI, say): re-read those a person
     /// touched since the engine last saw them. Own writes do not move `data_version`.
-    fn database_changed(&mut self) {
+    fn reread_if_changed(&mut self) {
         let version = match self.store.data_version() {
             Ok(version) => version,
             Err(e) => return self.problem("Could not check the database for changes", &e),

@@ -1,0 +1,13 @@
+import { useQuery } from '@tanstack/react-query';
+
+import { commands } from '../ipc';
+
+/** The settings in force. */
+export function useSettings() {
+  return useQuery({
+    queryKey: ['settings'],
+    queryFn: () => commands.getSettings(),
+    // Settings change rarely, and not from this window yet; re-read once a minute.
+    refetchInterval: 60_000,
+  });
+}
