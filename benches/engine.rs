@@ -135,7 +135,20 @@ fn deckhand<M: RobotMonitor>(
     store
         .set_setting(SettingKey::MaxConcurrentRuns, "32", "bench")
         .unwrap();
+    let exe_text = exe().to_string_lossy().into_owned();
+    let logs = dir.join("LogFiles").to_string_lossy().into_owned();
+    store
+        .set_setting(SettingKey::HxrunPath, &exe_text, "bench")
+        .unwrap();
+    store
+        .set_setting(SettingKey::HxrunArgs, "--child {method}", "bench")
+        .unwrap();
+    store
+        .set_setting(SettingKey::LogFolder, &logs, "bench")
+        .unwrap();
     for (at, path) in slots {
+        // The runner checks that the method file exists; the child then overwrites it.
+        std::fs::write(path, "").unwrap();
         let draft = ScheduleDraft {
             name: path.file_stem().unwrap().to_string_lossy().into_owned(),
             method_path: path.to_string_lossy().into_owned(),
@@ -391,7 +404,16 @@ fn main() {
         return;
     }
     let dir = tempfile::tempdir().expect("a temporary folder");
-    dispatch(dir.path());
-    idle(dir.path());
-    burst(dir.path());
+    // `-- dispatch`, `-- idle` or `-- burst` runs one part.
+    let only = args.iter().skip(1).find(|a| !a.starts_with('-')).cloned();
+    let wanted = |part: &str| only.as_deref().is_none_or(|o| o == part);
+    if wanted("dispatch") {
+        dispatch(dir.path());
+    }
+    if wanted("idle") {
+        idle(dir.path());
+    }
+    if wanted("burst") {
+        burst(dir.path());
+    }
 }

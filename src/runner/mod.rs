@@ -67,7 +67,9 @@ impl Runner for HxRunRunner {
             .spawn()
             .map_err(|e| LaunchError(format!("could not start {}: {e}", settings.hxrun_path)))?;
         let pid = child.id();
-        let started_at = pid.and_then(process_start).unwrap_or_else(Utc::now);
+        // Taken here rather than asked of the OS, so the launch path stays short; re-attaching
+        // compares it with the OS's start time, allowing for the gap.
+        let started_at: DateTime<Utc> = launched_at.into();
         let (progress, news) = mpsc::unbounded_channel();
         let watch = follow::Watch {
             method,
@@ -97,7 +99,7 @@ impl Runner for HxRunRunner {
     ) -> Option<Launched> {
         // The same pid may belong to another process by now: the start time must match too.
         let now_started = process_start(pid)?;
-        if (now_started - started_at).num_seconds().abs() > 1 {
+        if (now_started - started_at).num_seconds().abs() > 2 {
             return None;
         }
         let settings = &request.settings;

@@ -199,6 +199,21 @@ impl Store {
             .query_row("PRAGMA data_version", [], |row| row.get(0))?)
     }
 
+    /// Stops this connection from copying the WAL into the database file after its commits
+    /// (which costs an fsync at unpredictable moments); someone must then call
+    /// [`Store::checkpoint`] from another connection. The engine uses this to keep its
+    /// writes short.
+    pub fn disable_auto_checkpoint(&self) -> Result<()> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        Ok(())
+    }
+
+    /// Copies what it can of the WAL into the database file without blocking writers.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE);")?;
+        Ok(())
+    }
+
     /// SQLite's own consistency check: `ok`, or the problems it found.
     pub fn integrity_check(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;

@@ -156,7 +156,12 @@ where
             commands: outbox.clone(),
             events: events.clone(),
         };
-        let watcher = startup::watch_database(store.path(), outbox.clone());
+        let checkpoints = startup::spawn_checkpointer(store.path());
+        let watcher = startup::watch_database(store.path(), outbox.clone(), checkpoints.clone());
+        if watcher.is_some() && checkpoints.is_some() {
+            // The checkpoint thread, fed by the watcher, copies the WAL from now on.
+            store.disable_auto_checkpoint()?;
+        }
         let data_version = store.data_version()?;
         let mut engine = Engine {
             store,

@@ -104,6 +104,7 @@ where
 pub(super) fn watch_database(
     path: &std::path::Path,
     outbox: mpsc::UnboundedSender<Msg>,
+    checkpoints: Option<std::sync::mpsc::Sender<()>>,
 ) -> Option<notify::RecommendedWatcher> {
     use notify::Watcher;
     let folder = path
@@ -113,10 +114,17 @@ pub(super) fn watch_database(
     let name = path.file_name()?.to_string_lossy().into_owned();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let ours = event.is_ok_and(|e| {
-            e.kind.is_modify() || e.kind.is_create()
-        } && e.paths.iter().any(|p| p.file_name().is_some_and(|f| f.to_string_lossy().starts_with(&name))));
+            (e.kind.is_modify() || e.kind.is_create())
+                && e.paths.iter().any(|p| {
+                    p.file_name()
+                        .is_some_and(|f| f.to_string_lossy().starts_with(&name))
+                })
+        });
         if ours {
             let _ = outbox.send(Msg::DatabaseChanged);
+            if let Some(checkpoints) = &checkpoints {
+                let _ = checkpoints.send(());
+            }
         }
     })
     .map_err(|e| warn!("cannot watch the database for changes by other programs: {e}"))
@@ -131,4 +139,36 @@ pub(super) fn watch_database(
         })
         .ok()?;
     Some(watcher)
+}
+
+/// The engine's connection does not checkpoint the WAL itself (an fsync at a random moment
+/// would delay a launch); this thread does, on its own connection, once writes have paused
+/// for a second (or after many writes in a row). It sleeps while nothing is written, and
+/// ends when the watcher that feeds it is dropped.
+pub(super) fn spawn_checkpointer(path: &std::path::Path) -> Option<std::sync::mpsc::Sender<()>> {
+    use std::sync::mpsc::RecvTimeoutError;
+    let store = Store::open(path, Arc::new(crate::clock::SystemClock))
+        .map_err(|e| warn!("cannot open a second connection for WAL checkpoints: {e}"))
+        .ok()?;
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    std::thread::Builder::new()
+        .name("deckhand-checkpoint".into())
+        .spawn(move || {
+            while rx.recv().is_ok() {
+                let mut writes = 1u32;
+                loop {
+                    match rx.recv_timeout(std::time::Duration::from_secs(1)) {
+                        Ok(()) if writes < 1000 => writes += 1,
+                        Ok(()) | Err(RecvTimeoutError::Timeout) => break,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+                if let Err(e) = store.checkpoint() {
+                    warn!("WAL checkpoint failed (will try again after the next write): {e}");
+                }
+            }
+        })
+        .map_err(|e| warn!("cannot start the checkpoint thread: {e}"))
+        .ok()?;
+    Some(tx)
 }
