@@ -434,3 +434,15 @@ fn trace_explains_a_verdict_for_scripts_and_people() {
         Some(3)
     );
 }
+
+#[test]
+fn aborting_without_a_scheduler_says_why_nothing_can_happen() {
+    let cli = Cli::new();
+    let out = cli.run(&["runs", "abort", "0123456789"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no running or stuck run"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -67,6 +67,9 @@ enum Command {
     /// HxRun path, folders, concurrency and other settings.
     #[command(subcommand)]
     Settings(records::SettingsCommand),
+    /// Runs in progress: abort one.
+    #[command(subcommand)]
+    Runs(RunsCommand),
     /// Who did what, newest first.
     Audit(records::AuditArgs),
     /// Where the database is, and its schema version and health.
@@ -77,6 +80,16 @@ enum Command {
     Trace {
         /// The trace file (`…_Trace.trc`).
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum RunsCommand {
+    /// End a running (or stuck) run's HxRun at once: the run becomes aborted and its schedule
+    /// needs recovery. The scheduler (`deckhand run` or the app) carries it out.
+    Abort {
+        /// The run's id (or its first 6 or more characters), from `deckhand history`.
+        id: String,
     },
 }
 
@@ -233,6 +246,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Smtp(command) => records::smtp(&mut ctx, command),
         Command::Settings(command) => records::settings(&mut ctx, command),
         Command::Audit(args) => records::audit(&mut ctx, args),
+        Command::Runs(RunsCommand::Abort { id }) => abort(&mut ctx, &path, &id),
         Command::Info => info(&ctx),
         Command::Run(_) | Command::Trace { .. } => unreachable!("handled above"),
     }
@@ -310,4 +324,44 @@ fn trace(file: &std::path::Path, json: bool) -> Result<(), Failure> {
     );
     say!("lines read:   {}", c.lines);
     Ok(())
+}
+
+/// `deckhand runs abort ID`: asks the scheduler, through the database, to abort a run.
+fn abort(ctx: &mut Context, path: &std::path::Path, id: &str) -> Result<(), Failure> {
+    use deckhand::model::RunStatus;
+    let prefix = id.trim().to_ascii_lowercase();
+    let open = ctx
+        .store
+        .runs_in_status(&[RunStatus::Running, RunStatus::Stuck])?;
+    let matches: Vec<_> = open
+        .into_iter()
+        .filter(|r| prefix.len() >= 6 && r.id.to_string().starts_with(&prefix))
+        .collect();
+    let run = match matches.as_slice() {
+        [run] => run.clone(),
+        [] => {
+            return Err(Failure::Input(format!(
+                "no running or stuck run has an id starting with '{prefix}' (give 6 or more characters; `deckhand history --status running` lists them)"
+            )));
+        }
+        _ => {
+            return Err(Failure::Input(format!(
+                "several runs have ids starting with '{prefix}'; give more characters"
+            )));
+        }
+    };
+    // Only a running scheduler can end HxRun; it holds the engine lock.
+    if let Ok(lock) = deckhand::engine::EngineLock::acquire(path) {
+        drop(lock);
+        return Err(Failure::Input(
+            "no scheduler is running on this database (start `deckhand run` or the Deckhand app), so nothing can end HxRun; end it in VENUS instead".to_owned(),
+        ));
+    }
+    let run = ctx.store.request_abort(run.id, &ctx.actor)?;
+    ctx.print(&run, || {
+        format!(
+            "Abort requested for the run due {}; the scheduler ends HxRun within a moment.",
+            input::local(run.slot)
+        )
+    })
 }

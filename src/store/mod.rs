@@ -34,7 +34,13 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const MIGRATION_FILES: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_stuck_threshold.sql"),
+    include_str!("../../migrations/0003_abort_requests.sql"),
 ];
+
+/// How many migrations there are: a database brought up to date has this schema version.
+pub fn migration_count() -> usize {
+    MIGRATION_FILES.len()
+}
 
 /// The migrations, embedded at compile time.
 pub fn migrations() -> Migrations<'static> {

@@ -351,6 +351,49 @@ impl Store {
         })
     }
 
+    /// Records that `actor` wants a launched run aborted; the engine (perhaps in another
+    /// process) carries it out. Refused unless the run is running or stuck.
+    pub fn request_abort(&mut self, id: Uuid, actor: &str) -> Result<Run> {
+        let actor = crate::validate::actor(actor)?;
+        self.write(|tx| {
+            let run = get_in(tx, id)?;
+            if !matches!(run.status, RunStatus::Running | RunStatus::Stuck) {
+                return Err(StoreError::field(
+                    "id",
+                    format!(
+                        "This run is {}; only a running (or stuck) run can be aborted.",
+                        run.status
+                    ),
+                ));
+            }
+            tx.execute(
+                "UPDATE runs SET abort_requested_by = ?2 WHERE id = ?1",
+                params![id, actor],
+            )?;
+            Ok(run)
+        })
+    }
+
+    /// Abort requests not yet carried out: run id and who asked.
+    pub fn abort_requests(&self) -> Result<Vec<(Uuid, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, abort_requested_by FROM runs WHERE abort_requested_by IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks an abort request as dealt with.
+    pub fn clear_abort_request(&mut self, id: Uuid) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE runs SET abort_requested_by = NULL WHERE id = ?1",
+                [id],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Live runs in any of `statuses`, oldest slot first (start-up reconciliation uses it for
     /// the runs a crash left in flight).
     pub fn runs_in_status(&self, statuses: &[RunStatus]) -> Result<Vec<Run>> {

@@ -407,3 +407,45 @@ async fn a_foreign_simulator_run_makes_the_robot_busy() {
     );
     assert!(run.pid.is_none(), "nothing was launched");
 }
+
+/// `deckhand runs abort` works through the database: another connection asks, the engine
+/// (watching the database) ends HxRun and records who asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_abort_asked_for_by_another_program_is_carried_out() {
+    let lab = Lab::new();
+    let stuck = lab.once("Demo - stuck on a dialog.med", 5);
+    let _engine = lab.start();
+    assert!(
+        wait_for(StdDuration::from_secs(10), || lab
+            .last_run(stuck.id)
+            .is_some_and(|r| r.status == RunStatus::Running))
+        .await
+    );
+    let run = lab.last_run(stuck.id).unwrap();
+    lab.store().request_abort(run.id, "Bob").unwrap();
+    assert!(
+        wait_for(StdDuration::from_secs(10), || {
+            lab.last_run(stuck.id)
+                .is_some_and(|r| r.status == RunStatus::Aborted)
+                && lab
+                    .store()
+                    .get_schedule(stuck.id)
+                    .unwrap()
+                    .recovery
+                    .is_some()
+        })
+        .await,
+        "the engine carried out the request"
+    );
+    let run = lab.last_run(stuck.id).unwrap();
+    assert_eq!(
+        run.error_message.as_deref(),
+        Some("Aborted from Deckhand by Bob.")
+    );
+    assert!(
+        lab.store().abort_requests().unwrap().is_empty(),
+        "the request is cleared"
+    );
+    let error = lab.store().request_abort(run.id, "Bob").unwrap_err();
+    assert!(error.to_string().contains("only a running"), "{error}");
+}

@@ -249,6 +249,7 @@ where
 
     async fn run(mut self) {
         info!("engine started with {} schedules", self.schedules.len());
+        self.carry_out_abort_requests();
         self.emit_engine();
         loop {
             // Settings and the robot's state are read afresh at each wake, once for all the
@@ -345,6 +346,23 @@ where
         }
     }
 
+    /// Aborts asked for by another program (the CLI) through the database.
+    fn carry_out_abort_requests(&mut self) {
+        let requests = match self.store.abort_requests() {
+            Ok(requests) => requests,
+            Err(e) => return self.problem("Could not read abort requests", &e),
+        };
+        for (run_id, actor) in requests {
+            match self.abort(run_id, &actor) {
+                Ok(_) => info!("run {run_id}: aborted at {actor}'s request from another program"),
+                Err(e) => warn!("run {run_id}: could not carry out {actor}'s abort request: {e}"),
+            }
+            if let Err(e) = self.store.clear_abort_request(run_id) {
+                self.problem("Could not clear an abort request", &e);
+            }
+        }
+    }
+
     /// The database files changed. The file event can come a moment before the commit is
     /// visible to readers (SQLite writes the WAL, then its index), so the engine looks now
     /// and once more shortly after the last event.
@@ -364,6 +382,7 @@ where
             return;
         }
         self.data_version = version;
+        self.carry_out_abort_requests();
         let schedules = match self
             .store
             .list_schedules(crate::model::ScheduleListFilter::All)
