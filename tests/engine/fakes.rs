@@ -30,6 +30,9 @@ pub enum Plan {
         verdict: Verdict,
         touched_deck: bool,
     },
+    /// The method goes silent on an error dialog after `silent_after` minutes (the runner
+    /// reports it stuck then) and stays alive until aborted.
+    StuckAfter { silent_after: i64 },
 }
 
 impl Plan {
@@ -161,6 +164,34 @@ impl Runner for FakeRunner {
                     started_at: now,
                     finished: self.finished(pid, minutes, outcome(verdict, touched_deck)),
                     progress: None,
+                })
+            }
+            Plan::StuckAfter { silent_after } => {
+                let pid = {
+                    let mut next = self.next_pid.lock().unwrap();
+                    *next += 1;
+                    *next
+                };
+                let (tell, news) = tokio::sync::mpsc::unbounded_channel();
+                let threshold = request.stuck_after;
+                tokio::spawn(async move {
+                    tokio::time::sleep(
+                        StdDuration::from_secs(silent_after as u64 * 60) + threshold,
+                    )
+                    .await;
+                    let _ = tell.send(deckhand::engine::Progress::Stuck {
+                        silent_for: threshold,
+                    });
+                    // Keep the channel open while the method "lives".
+                    std::future::pending::<()>().await;
+                });
+                Ok(Launched {
+                    pid: Some(pid),
+                    command_line: format!(r#""C:\HxRun.exe" "{}" -r -t"#, request.method_path),
+                    started_at: now,
+                    // Alive for a year unless aborted.
+                    finished: self.finished(pid, 525_600, outcome(Verdict::Completed, true)),
+                    progress: Some(news),
                 })
             }
         }

@@ -113,3 +113,50 @@ async fn archiving_or_pausing_a_schedule_cancels_its_waiting_run() {
     assert_eq!(h.runs()[0].status, RunStatus::Cancelled);
     assert!(h.runner.launch_times("Prep.med").is_empty());
 }
+
+/// VENUS waits on an error dialog: after the stuck threshold the run is `stuck` and the
+/// schedule needs recovery (both at once); the operator aborts it from Deckhand.
+#[tokio::test(start_paused = true)]
+async fn a_run_silent_past_the_threshold_is_stuck_until_an_operator_aborts_it() {
+    let mut h = Harness::new();
+    let mut draft = every("Prep.med", 24.0, "2026-06-01T12:00:00Z");
+    draft.stuck_minutes = Some(10);
+    let s = h.add(&draft);
+    h.runner
+        .plan("Prep.med", [Plan::StuckAfter { silent_after: 5 }]);
+    let engine = h.start();
+    h.run_until("2026-06-01T12:14:00Z").await;
+    assert_eq!(
+        h.story(),
+        ["01 12:00 running"],
+        "not yet: 5 minutes of output, then 9 of silence"
+    );
+    h.run_until("2026-06-01T12:15:30Z").await;
+    assert_eq!(
+        h.story(),
+        ["01 12:00 stuck"],
+        "15 minutes: 5 of output and the 10-minute threshold"
+    );
+    let run = h.runs()[0].clone();
+    assert!(
+        run.error_message
+            .as_deref()
+            .unwrap()
+            .contains("error dialog")
+    );
+    let schedule = h.schedule(s.id);
+    assert!(schedule.recovery.is_some(), "a stuck run needs a person");
+
+    engine.abort(run.id, "Ann").await.unwrap();
+    h.run_until("2026-06-01T12:16:00Z").await;
+    assert_eq!(h.story(), ["01 12:00 aborted"]);
+    assert_eq!(
+        h.runs()[0].error_message.as_deref(),
+        Some("Aborted from Deckhand by Ann.")
+    );
+    assert_eq!(
+        h.schedule(s.id).recovery.unwrap().actor,
+        "Ann",
+        "the abort is on the record in her name"
+    );
+}
