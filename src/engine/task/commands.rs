@@ -2,14 +2,7 @@
 
 use super::*;
 
-impl<R, M, T, Tz> Engine<R, M, T, Tz>
-where
-    R: Runner,
-    M: RobotMonitor,
-    T: Timer,
-    Tz: TimeZone + Send + Sync + 'static,
-    Tz::Offset: Send + Sync,
-{
+impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     pub(super) fn command(&mut self, command: Command) {
         match command {
             Command::ScheduleChanged(id) => self.schedule_changed(id),

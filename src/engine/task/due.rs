@@ -2,14 +2,7 @@
 
 use super::*;
 
-impl<R, M, T, Tz> Engine<R, M, T, Tz>
-where
-    R: Runner,
-    M: RobotMonitor,
-    T: Timer,
-    Tz: TimeZone + Send + Sync + 'static,
-    Tz::Offset: Send + Sync,
-{
+impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     /// Handles every schedule whose next slot has come: decides for each, writes all the new
     /// rows and next-run times in one transaction, then starts the runs. Cursors move only
     /// once the write has landed; if it fails, the engine tries again a few seconds later.

@@ -2,14 +2,7 @@
 
 use super::*;
 
-impl<R, M, T, Tz> Engine<R, M, T, Tz>
-where
-    R: Runner,
-    M: RobotMonitor,
-    T: Timer,
-    Tz: TimeZone + Send + Sync + 'static,
-    Tz::Offset: Send + Sync,
-{
+impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     pub(super) fn retry_waiting(&mut self, now: DateTime<Utc>) {
         if self.paused {
             return;

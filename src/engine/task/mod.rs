@@ -101,6 +101,16 @@ enum Flight {
     Running { pid: Option<u32> },
 }
 
+/// A time zone the engine can carry across threads (`chrono::Local`, a `chrono_tz::Tz`).
+pub trait Zone: TimeZone<Offset: Send + Sync> + Send + Sync + 'static {}
+
+impl<Tz> Zone for Tz
+where
+    Tz: TimeZone + Send + Sync + 'static,
+    Tz::Offset: Send + Sync,
+{
+}
+
 /// The engine: build it with [`Engine::start`].
 pub struct Engine<R, M, T, Tz: TimeZone> {
     store: Store,
@@ -132,14 +142,7 @@ pub struct Engine<R, M, T, Tz: TimeZone> {
     _watcher: Option<notify::RecommendedWatcher>,
 }
 
-impl<R, M, T, Tz> Engine<R, M, T, Tz>
-where
-    R: Runner,
-    M: RobotMonitor,
-    T: Timer,
-    Tz: TimeZone + Send + Sync + 'static,
-    Tz::Offset: Send + Sync,
-{
+impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     /// Reconciles what a previous run of Deckhand left in flight, loads the schedules and
     /// starts the engine task. Must be called inside a tokio runtime.
     pub fn start(

@@ -3,14 +3,7 @@
 
 use super::*;
 
-impl<R, M, T, Tz> Engine<R, M, T, Tz>
-where
-    R: Runner,
-    M: RobotMonitor,
-    T: Timer,
-    Tz: TimeZone + Send + Sync + 'static,
-    Tz::Offset: Send + Sync,
-{
+impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     /// Resolves runs a crash left `pending`, `waiting`, `running` or `stuck`: a method that
     /// is still running is re-attached; anything else becomes `interrupted`, and a schedule
     /// whose interrupted run had launched its method needs recovery.
