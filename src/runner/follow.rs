@@ -123,14 +123,7 @@ fn find(watch: &Watch) -> Option<Follower> {
 }
 
 fn alive(pid: u32) -> bool {
-    let mut system = sysinfo::System::new();
-    let pid = sysinfo::Pid::from_u32(pid);
-    system.refresh_processes_specifics(
-        sysinfo::ProcessesToUpdate::Some(&[pid]),
-        true,
-        sysinfo::ProcessRefreshKind::nothing(),
-    );
-    system.process(pid).is_some()
+    super::process_start(pid).is_some()
 }
 
 /// Follows the method until its process ends, then judges it.
