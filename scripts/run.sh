@@ -33,10 +33,11 @@ step "Building the UI (ui/dist)"
 
 # The plain cargo build embeds ui/dist into the binary (the crate enables
 # tauri/custom-protocol by default), so no dev server is involved.
-step "Building the desktop app ($profile)"
-cargo build -p deckhand-desktop "${cargo_profile_flag[@]}"
+step "Building the desktop app, the scheduler and the VENUS simulator ($profile)"
+cargo build -p deckhand-desktop -p deckhand --bins "${cargo_profile_flag[@]}"
 app="$repo/target/$profile/deckhand-desktop"
-[[ -x "$app" ]] || fail "the build finished but $app is missing."
+scheduler="$repo/target/$profile/deckhand"
+[[ -x "$app" && -x "$scheduler" ]] || fail "the build finished but $app or $scheduler is missing."
 
 # --- Start it ----------------------------------------------------------------------------------
 step "Starting Deckhand"
@@ -46,6 +47,14 @@ else
   echo "Database: the default one in your data folder (set DECKHAND_DB to use another)."
 fi
 
+# The scheduler runs beside the window until the window closes (the app does not host it
+# yet). On a machine without VENUS its first start sets up the bundled simulator, and the
+# window shows "Simulation".
+"$scheduler" run &
+scheduler_pid=$!
+trap 'kill "$scheduler_pid" 2>/dev/null || true; wait "$scheduler_pid" 2>/dev/null || true' EXIT
+echo "Scheduler started (process $scheduler_pid); its log is in the logs folder beside the database."
+
 # WebKitGTK wants a D-Bus session; a bare root shell or SSH login has none.
 run=("$app")
 if [[ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]] && command -v dbus-run-session >/dev/null; then
@@ -53,8 +62,8 @@ if [[ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]] && command -v dbus-run-session >/dev
 fi
 
 if [[ -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ]]; then
-  echo "Close the window to stop."
-  exec "${run[@]}"
+  echo "Close the window to stop (the scheduler stops with it)."
+  "${run[@]}"
 else
   cat <<'EOF'
 There is no display here: neither DISPLAY nor WAYLAND_DISPLAY is set, as on a
@@ -63,5 +72,5 @@ on a virtual screen (xvfb-run) instead: it runs, but no window appears on any
 monitor. To see the window, run this script in a desktop session (or over
 'ssh -X'). Press Ctrl+C to stop.
 EOF
-  exec xvfb-run --auto-servernum --server-args='-screen 0 1280x860x24' "${run[@]}"
+  xvfb-run --auto-servernum --server-args='-screen 0 1280x860x24' "${run[@]}"
 fi
