@@ -10,7 +10,7 @@ use deckhand::clock::{Clock, SystemClock};
 use deckhand::engine::{
     Engine, EngineHandle, LaunchRequest, ProcessMonitor, Progress, Runner, Verdict, WallTimer,
 };
-use deckhand::model::{AppSettings, Recurrence, Run, RunStatus, ScheduleDraft, SettingKey};
+use deckhand::model::{Recurrence, Run, RunStatus, ScheduleDraft, SettingKey};
 use deckhand::runner::HxRunRunner;
 use deckhand::simulation::DEMO_METHODS;
 use deckhand::store::Store;
@@ -39,10 +39,19 @@ impl Lab {
             )
             .unwrap();
         }
+        // Each lab runs its own copy of the simulator under its own name, so neither the other
+        // tests' simulators nor a `deckhand run` started by another test count as busy here.
+        let own_name = format!("vsim-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let simulator = db.dir.path().join(&own_name);
+        std::fs::copy(SIM, &simulator).unwrap();
         let mut store = Store::open(&db.path(), Arc::new(SystemClock)).unwrap();
         let set =
             |store: &mut Store, key, value: &str| store.set_setting(key, value, "test").unwrap();
-        set(&mut store, SettingKey::HxrunPath, SIM);
+        set(
+            &mut store,
+            SettingKey::HxrunPath,
+            simulator.to_str().unwrap(),
+        );
         set(
             &mut store,
             SettingKey::HxrunArgs,
@@ -55,12 +64,8 @@ impl Lab {
         );
         set(&mut store, SettingKey::LogFolder, logs.to_str().unwrap());
         set(&mut store, SettingKey::MaxConcurrentRuns, "8");
-        // (Process names on Linux are cut at 15 characters; the simulator's name fits.)
-        set(
-            &mut store,
-            SettingKey::RobotProcessNames,
-            "deckhand-sim,deckhand-sim.exe",
-        );
+        // (Process names on Linux are cut at 15 characters; this one fits.)
+        set(&mut store, SettingKey::RobotProcessNames, &own_name);
         Lab { db, methods, logs }
     }
 
@@ -318,13 +323,7 @@ async fn an_operator_aborts_a_stuck_run_from_deckhand() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_silent_trace_is_reported_stuck_and_resumes_nothing_on_its_own() {
     let lab = Lab::new();
-    let settings = AppSettings {
-        hxrun_path: SIM.to_owned(),
-        hxrun_args: "{method} -r -t --log-folder {log_folder}".to_owned(),
-        methods_folder: lab.methods.to_string_lossy().into_owned(),
-        log_folder: lab.logs.to_string_lossy().into_owned(),
-        ..Default::default()
-    };
+    let settings = lab.store().settings().unwrap();
     let runner = HxRunRunner::new();
     let request = LaunchRequest {
         run_id: uuid::Uuid::new_v4(),
@@ -373,10 +372,11 @@ async fn a_foreign_simulator_run_makes_the_robot_busy() {
     // shell that exits at once, so its parent is not this test process either). It runs
     // under a name only this test's monitor looks for, so tests running beside it are not
     // held up by it.
-    let by_hand = lab.db.dir.path().join("HxRun-by-hand");
+    let hand_name = format!("hand-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let by_hand = lab.db.dir.path().join(&hand_name);
     std::fs::copy(SIM, &by_hand).unwrap();
     lab.store()
-        .set_setting(SettingKey::RobotProcessNames, "HxRun-by-hand", "test")
+        .set_setting(SettingKey::RobotProcessNames, &hand_name, "test")
         .unwrap();
     let out = std::process::Command::new("sh")
         .arg("-c")
@@ -402,7 +402,7 @@ async fn a_foreign_simulator_run_makes_the_robot_busy() {
     let run = lab.last_run(schedule.id).unwrap();
     let reason = run.error_message.unwrap();
     assert!(
-        reason.contains("HxRun-by-hand") && reason.contains(&foreign.to_string()),
+        reason.contains(&hand_name) && reason.contains(&foreign.to_string()),
         "{reason}"
     );
     assert!(run.pid.is_none(), "nothing was launched");

@@ -153,14 +153,33 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
         timer: T,
         tz: Tz,
     ) -> Result<(EngineHandle, tokio::task::JoinHandle<()>), EngineError> {
+        Self::start_with(store, runner, monitor, clock, timer, tz, true)
+    }
+
+    /// [`Engine::start`], choosing whether to watch the database for other programs'
+    /// changes (which also moves WAL checkpoints to their own thread). Tests under paused
+    /// time turn it off: file events arrive from a real thread at real moments.
+    pub fn start_with(
+        store: Store,
+        runner: Arc<R>,
+        monitor: Arc<M>,
+        clock: Arc<dyn Clock>,
+        timer: T,
+        tz: Tz,
+        watch_database: bool,
+    ) -> Result<(EngineHandle, tokio::task::JoinHandle<()>), EngineError> {
         let (outbox, inbox) = mpsc::unbounded_channel();
         let (events, _) = broadcast::channel(1024);
         let handle = EngineHandle {
             commands: outbox.clone(),
             events: events.clone(),
         };
-        let checkpoints = startup::spawn_checkpointer(store.path());
-        let watcher = startup::watch_database(store.path(), outbox.clone(), checkpoints.clone());
+        let checkpoints = watch_database
+            .then(|| startup::spawn_checkpointer(store.path()))
+            .flatten();
+        let watcher = watch_database
+            .then(|| startup::watch_database(store.path(), outbox.clone(), checkpoints.clone()))
+            .flatten();
         if watcher.is_some() && checkpoints.is_some() {
             // The checkpoint thread, fed by the watcher, copies the WAL from now on.
             store.disable_auto_checkpoint()?;
