@@ -88,6 +88,14 @@ fn every_fixture_is_classified_with_its_deciding_line() {
             None,
         ),
         ("empty.trc", TraceOutcome::Unknown, None, false, None),
+        // "- error" and "Abort command - complete" inside free text decide nothing.
+        (
+            "error_words_in_text.trc",
+            TraceOutcome::Completed,
+            Some((5, "End method - complete")),
+            true,
+            None,
+        ),
         ("garbage.trc", TraceOutcome::Unknown, None, false, None),
     ];
     for (name, outcome, deciding, started, step) in cases {

@@ -88,9 +88,11 @@ fn find(watch: &Watch) -> Option<Follower> {
         if !name.ends_with("_trace.trc") {
             continue;
         }
+        // Created since the launch (where the file system knows creation times; else
+        // modified): a trace another run finished just before is not this run's.
         let fresh = entry
             .metadata()
-            .and_then(|m| m.modified())
+            .and_then(|m| m.created().or_else(|_| m.modified()))
             .is_ok_and(|at| at >= earliest);
         if !fresh
             || watch

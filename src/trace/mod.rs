@@ -123,19 +123,27 @@ impl TraceState {
             self.method_file = method_file(message);
         }
         let system = source.eq_ignore_ascii_case("SYSTEM");
-        if system && starts_with_ignore_case(message, "Execute method - start") {
+        // The status is what comes before the first `;` ("Aspirate - error"); what follows is
+        // free text (a method file's name, a message) and decides nothing.
+        let status = message.split(';').next().unwrap_or(message).trim();
+        if system && starts_with_ignore_case(status, "Execute method - start") {
             self.started = true;
-        } else if find_ignore_case(message, "Method has been aborted by the user - complete")
-            .is_some()
-            || starts_with_ignore_case(message, "Abort command - complete")
+        } else if status.eq_ignore_ascii_case("Method has been aborted by the user - complete")
+            || status.eq_ignore_ascii_case("Abort command - complete")
         {
             self.aborted
                 .get_or_insert_with(|| (number, line.to_owned()));
-        } else if let Some(at) = find_ignore_case(message, " - error") {
-            let step = format!("{source} : {}", message[..at].trim());
+        } else if status.len() > " - error".len()
+            && status.is_char_boundary(status.len() - " - error".len())
+            && status[status.len() - " - error".len()..].eq_ignore_ascii_case(" - error")
+        {
+            let step = format!(
+                "{source} : {}",
+                status[..status.len() - " - error".len()].trim()
+            );
             self.error
                 .get_or_insert_with(|| (number, line.to_owned(), step));
-        } else if system && starts_with_ignore_case(message, "End method - complete") {
+        } else if system && status.eq_ignore_ascii_case("End method - complete") {
             self.ended.get_or_insert_with(|| (number, line.to_owned()));
         }
     }

@@ -160,3 +160,27 @@ async fn a_run_silent_past_the_threshold_is_stuck_until_an_operator_aborts_it() 
         "the abort is on the record in her name"
     );
 }
+
+/// A method that ended before it started would be retried — but not once its schedule was
+/// archived meanwhile: the retry is cancelled, never launched.
+#[tokio::test(start_paused = true)]
+async fn no_retry_for_a_schedule_archived_while_its_method_ran() {
+    let mut h = Harness::new();
+    let s = h.add(&every("Prep.med", 24.0, "2026-06-01T12:00:00Z"));
+    h.runner.plan("Prep.med", [ends(Verdict::Failed, false)]);
+    let engine = h.start();
+    h.run_until("2026-06-01T12:01:00Z").await;
+    h.store().set_archived(s.id, true, "Ann").unwrap();
+    engine.schedule_changed(s.id).unwrap();
+    h.run_until("2026-06-01T12:30:00Z").await;
+    assert_eq!(
+        h.runner.launch_times("Prep.med"),
+        [t("2026-06-01T12:00:00Z")],
+        "launched once only"
+    );
+    assert_eq!(
+        h.story(),
+        ["01 12:00 failed"],
+        "the method's own end, not a retry"
+    );
+}

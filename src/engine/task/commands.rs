@@ -246,18 +246,26 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 )));
             }
         };
-        self.runner.abort(pid).map_err(|e| {
-            EngineError::Refused(format!("Could not end HxRun (process {pid}): {e}"))
-        })?;
-        self.store.record_audit(
+        // Known as aborting before the kill, so the outcome is recorded as this person's abort
+        // (never retried) whatever happens next.
+        self.aborting.insert(run_id, actor.clone());
+        if let Err(e) = self.runner.abort(pid) {
+            self.aborting.remove(&run_id);
+            return Err(EngineError::Refused(format!(
+                "Could not end HxRun (process {pid}): {e}"
+            )));
+        }
+        warn!("run {run_id}: {actor} aborted it; ending process {pid} and its children");
+        if let Err(e) = self.store.record_audit(
             &actor,
             AuditAction::RunAborted,
             AuditTarget::Run,
             Some(&run_id.to_string()),
             &format!("aborted the run due {} (process {pid})", run.slot),
-        )?;
-        warn!("run {run_id}: {actor} aborted it; ending process {pid} and its children");
-        self.aborting.insert(run_id, actor);
+        ) {
+            // The run's record will still say who aborted it.
+            self.problem("Could not write the abort to the audit log", &e);
+        }
         Ok(run)
     }
 }

@@ -44,6 +44,32 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     /// Launches the run if the gates are open; otherwise counts an attempt and waits, or
     /// skips the run when its attempts are used up.
     pub(super) fn try_start_with(&mut self, run: Run, schedule: &Schedule) {
+        if !matches!(run.status, RunStatus::Pending | RunStatus::Waiting) {
+            return;
+        }
+        // The schedule may have changed since the run was written or last waited.
+        let why_not = if schedule.archived {
+            Some("its schedule was archived")
+        } else if schedule.recovery.is_some() {
+            Some("its schedule needs recovery")
+        } else if !schedule.active && run.origin != RunOrigin::Manual {
+            Some("its schedule was paused")
+        } else {
+            None
+        };
+        if let Some(why) = why_not {
+            info!("run {}: not started: {why}", run.id);
+            self.transition(
+                run.id,
+                RunStatus::Cancelled,
+                &RunChanges {
+                    ended_at: Some(self.now()),
+                    error_message: Some(format!("Cancelled: {why}.")),
+                    ..Default::default()
+                },
+            );
+            return;
+        }
         let capacity = match self.view.capacity {
             Some(capacity) => capacity,
             None => {
@@ -235,18 +261,27 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
         let Launched {
             finished, progress, ..
         } = method;
-        if let Some(mut progress) = progress {
-            let outbox = outbox.clone();
-            tokio::spawn(async move {
-                while let Some(progress) = progress.recv().await {
-                    if outbox.send(Msg::Progress { run_id, progress }).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
+        // One task, so every piece of progress reaches the engine before the outcome does.
         tokio::spawn(async move {
-            let outcome = finished.await;
+            let mut finished = finished;
+            let outcome = match progress {
+                None => finished.await,
+                Some(mut progress) => loop {
+                    tokio::select! {
+                        biased;
+                        news = progress.recv() => match news {
+                            Some(news) => { let _ = outbox.send(Msg::Progress { run_id, progress: news }); }
+                            None => break finished.await,
+                        },
+                        outcome = &mut finished => {
+                            while let Ok(news) = progress.try_recv() {
+                                let _ = outbox.send(Msg::Progress { run_id, progress: news });
+                            }
+                            break outcome;
+                        }
+                    }
+                },
+            };
             let _ = outbox.send(Msg::Finished { run_id, outcome });
         });
     }

@@ -403,7 +403,6 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
         if version == self.data_version {
             return;
         }
-        self.data_version = version;
         self.carry_out_abort_requests();
         let schedules = match self
             .store
@@ -412,6 +411,8 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             Ok(schedules) => schedules,
             Err(e) => return self.problem("Could not re-read the schedules", &e),
         };
+        // Only now: had the read failed, the next look would try again.
+        self.data_version = version;
         let mut changed: Vec<Uuid> = schedules
             .iter()
             .filter(|s| {

@@ -29,10 +29,16 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             Verdict::Failed if !outcome.touched_deck => {
                 // The method ended before it started: nothing was done on the deck, so the
                 // run may be tried again within its budget.
-                if let Some(schedule) = schedule
-                    .as_ref()
-                    .filter(|s| run.attempt < s.retry.max_attempts)
-                {
+                // Only a run that is still `running` (not stuck, not aborted by a person) of a
+                // schedule that may run goes back to waiting.
+                let may_retry = |s: &&Schedule| {
+                    run.attempt < s.retry.max_attempts
+                        && run.status == RunStatus::Running
+                        && !s.archived
+                        && s.recovery.is_none()
+                        && (s.active || run.origin == RunOrigin::Manual)
+                };
+                if let Some(schedule) = schedule.as_ref().filter(may_retry) {
                     let retry_at = self.now() + backoff::delay(&schedule.retry, run.attempt);
                     warn!(
                         "run {run_id}: the method ended before it started; trying again at {retry_at}"
