@@ -176,7 +176,6 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 run.status
             )));
         }
-        self.waiting.remove(&run_id);
         let run = self.store.transition_run(
             run_id,
             RunStatus::Cancelled,
@@ -186,6 +185,8 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 ..Default::default()
             },
         )?;
+        // Only once the cancel is written: had it failed, the run would still wait.
+        self.waiting.remove(&run_id);
         self.store.record_audit(
             actor,
             AuditAction::RunCancelled,

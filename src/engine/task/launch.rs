@@ -31,14 +31,34 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
 
     /// Loads a waiting run and tries to start it.
     pub(super) fn try_start(&mut self, run_id: Uuid) {
-        self.waiting.remove(&run_id);
-        let Ok(run) = self.store.get_run(run_id) else {
+        let Some(retry_at) = self.waiting.remove(&run_id) else {
             return;
         };
-        let Ok(schedule) = self.store.get_schedule(run.schedule_id) else {
-            return;
+        let run = match self.store.get_run(run_id) {
+            Ok(run) => run,
+            Err(StoreError::NotFound { .. }) => return,
+            Err(e) => {
+                // Not forgotten: tried again shortly.
+                self.waiting
+                    .insert(run_id, retry_at.max(self.now() + WRITE_RETRY));
+                return self.problem(
+                    &format!("Could not read run {run_id}; trying again shortly"),
+                    &e,
+                );
+            }
         };
-        self.try_start_with(run, &schedule);
+        match self.store.get_schedule(run.schedule_id) {
+            Ok(schedule) => self.try_start_with(run, &schedule),
+            Err(StoreError::NotFound { .. }) => {}
+            Err(e) => {
+                self.waiting
+                    .insert(run_id, retry_at.max(self.now() + WRITE_RETRY));
+                self.problem(
+                    &format!("Could not read the schedule of run {run_id}; trying again shortly"),
+                    &e,
+                );
+            }
+        }
     }
 
     /// Launches the run if the gates are open; otherwise counts an attempt and waits, or
