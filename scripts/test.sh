@@ -4,6 +4,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$DECKHAND_ROOT"
 
+step "Test tools: a real SMTP server for the email tests (aiosmtpd, from PyPI)"
+if ! python3 -c "import aiosmtpd" 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
+fi
+python3 -c "import aiosmtpd" || fail "aiosmtpd could not be installed; the email tests need it (python3 -m pip install aiosmtpd)."
+
 step "Formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 

@@ -8,6 +8,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod model;
+pub mod notify;
 pub mod runner;
 pub mod simulation;
 pub mod slots;

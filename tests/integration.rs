@@ -4,6 +4,7 @@ mod support;
 
 mod cli;
 mod engine;
+mod notify;
 mod simulation;
 mod slots;
 mod store;

@@ -1,0 +1,134 @@
+//! What a notification says: a subject, plain text and HTML that a scientist can act on
+//! without opening Deckhand.
+
+use chrono::{DateTime, Local, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::EventKind;
+
+/// The facts a message is made from (kept as JSON in the outbox).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Facts {
+    pub schedule_name: String,
+    pub method_path: String,
+    pub slot: Option<DateTime<Utc>>,
+    pub status: Option<String>,
+    pub deciding_line: Option<String>,
+    pub trace_file: Option<String>,
+    pub error: Option<String>,
+    /// What happens next: the next run, or that recovery is required.
+    pub next: Option<String>,
+    /// For missed runs: how many.
+    pub count: Option<u32>,
+    /// Simulation: runs go to the simulator.
+    pub simulation: bool,
+}
+
+/// A rendered message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn headline(event: EventKind, facts: &Facts) -> String {
+    let name = &facts.schedule_name;
+    match event {
+        EventKind::RunStarted => format!("'{name}' started"),
+        EventKind::RunCompleted => format!("'{name}' completed"),
+        EventKind::RunFailed => format!("'{name}' failed"),
+        EventKind::RunAborted => format!("'{name}' was aborted"),
+        EventKind::RunStuck => format!("'{name}' is stuck — VENUS may be waiting on a dialog"),
+        EventKind::RunOverrun => format!("'{name}' is taking longer than expected"),
+        EventKind::RunMissed => match facts.count {
+            Some(n) if n > 1 => format!("'{name}' missed {n} runs"),
+            _ => format!("'{name}' missed a run"),
+        },
+        EventKind::RunSkipped => format!("'{name}' was skipped: the robot stayed busy"),
+        EventKind::RecoveryRequired => format!("'{name}' needs recovery before it runs again"),
+        EventKind::RecoveryResolved => format!("'{name}' was recovered and runs again"),
+        EventKind::Test => "Test message from Deckhand".to_owned(),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Renders the message for `event`.
+pub fn render(event: EventKind, facts: &Facts) -> Rendered {
+    let prefix = if facts.simulation {
+        "[Deckhand SIMULATION] "
+    } else {
+        "[Deckhand] "
+    };
+    let subject = format!("{prefix}{}", headline(event, facts));
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    if event != EventKind::Test {
+        rows.push(("Schedule", facts.schedule_name.clone()));
+        rows.push(("Method", facts.method_path.clone()));
+    }
+    if let Some(slot) = facts.slot {
+        rows.push((
+            "Due",
+            slot.with_timezone(&Local)
+                .format("%A %Y-%m-%d %H:%M")
+                .to_string(),
+        ));
+    }
+    if let Some(status) = &facts.status {
+        rows.push(("Status", status.clone()));
+    }
+    if let Some(line) = &facts.deciding_line {
+        rows.push(("Trace says", line.clone()));
+    }
+    if let Some(error) = &facts.error {
+        rows.push(("Details", error.clone()));
+    }
+    if let Some(file) = &facts.trace_file {
+        rows.push(("Trace file", file.clone()));
+    }
+    if let Some(next) = &facts.next {
+        rows.push(("What happens next", next.clone()));
+    }
+    if facts.simulation {
+        rows.push((
+            "Note",
+            "Simulation: this ran on the VENUS simulator, not the robot.".to_owned(),
+        ));
+    }
+    let body = if event == EventKind::Test {
+        "This is a test message from Deckhand. If you can read it, email works.".to_owned()
+    } else {
+        headline(event, facts)
+    };
+    let text = std::iter::once(format!("{body}.\n"))
+        .chain(rows.iter().map(|(k, v)| format!("{k}: {v}")))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n\n-- \nDeckhand, on the lab PC next to the robot\n";
+    let html_rows: String = rows
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "<tr><th align=\"left\" style=\"padding:2px 12px 2px 0\">{}</th><td>{}</td></tr>",
+                escape(k),
+                escape(v)
+            )
+        })
+        .collect();
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif\"><p><strong>{}</strong>.</p><table>{html_rows}</table><p style=\"color:#666\">Deckhand, on the lab PC next to the robot</p></body></html>",
+        escape(&body)
+    );
+    Rendered {
+        subject,
+        text,
+        html,
+    }
+}
