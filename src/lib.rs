@@ -10,6 +10,7 @@ pub mod error;
 pub mod model;
 pub mod notify;
 pub mod runner;
+pub mod secrets;
 pub mod simulation;
 pub mod slots;
 pub mod store;

@@ -103,6 +103,11 @@ pub enum Failure {
     Output(std::io::Error),
     /// A file named on the command line could not be read.
     File(PathBuf, std::io::Error),
+    /// Something outside Deckhand failed (the mail server, the keyring); `code` is stable.
+    Failed {
+        code: &'static str,
+        message: String,
+    },
 }
 
 impl From<StoreError> for Failure {
@@ -129,7 +134,10 @@ impl Failure {
                 _ => 1,
             },
             Failure::File(_, e) if e.kind() == std::io::ErrorKind::NotFound => 3,
-            Failure::Config(_) | Failure::Output(_) | Failure::File(..) => 1,
+            Failure::Config(_)
+            | Failure::Output(_)
+            | Failure::File(..)
+            | Failure::Failed { .. } => 1,
         }
     }
 
@@ -138,6 +146,7 @@ impl Failure {
             Failure::Store(e) => e.into(),
             Failure::Config(e) => e.into(),
             Failure::Input(message) => IpcError::new("invalid_input", message),
+            Failure::Failed { code, message } => IpcError::new(code, message),
             Failure::Output(e) => IpcError::new("io", format!("Could not write the output: {e}")),
             Failure::File(path, e) => IpcError::new(
                 if e.kind() == std::io::ErrorKind::NotFound {

@@ -7,9 +7,14 @@ use strum::IntoEnumIterator;
 
 use super::input::{instant, local, local_opt, table};
 use super::{Context, Failure};
+use std::io::IsTerminal as _;
+
 use deckhand::model::{
-    ContactDraft, EventKind, HistoryQuery, RunStatus, SettingKey, SmtpSettings, TlsMode,
+    AuditAction, AuditTarget, ContactDraft, EventKind, HistoryQuery, RunStatus, SettingKey,
+    SmtpSettings, TlsMode,
 };
+use deckhand::notify::{TestEmailError, send_test_email};
+use deckhand::secrets::{KeyringStatus, Secrets};
 use deckhand::store::settings_text;
 
 #[derive(Args)]
@@ -317,6 +322,19 @@ pub enum SmtpCommand {
         #[arg(long)]
         from: String,
     },
+    /// Keep the mail server's password in the operating system's keyring (asked for, or read
+    /// from standard input when that is not a terminal).
+    Password {
+        /// Forget the kept password instead.
+        #[arg(long)]
+        forget: bool,
+    },
+    /// Send a test message now and show the mail server's answer.
+    Test {
+        /// The address to send to [default: every enabled contact].
+        #[arg(long, value_name = "ADDRESS")]
+        to: Option<String>,
+    },
 }
 
 pub fn smtp(ctx: &mut Context, command: SmtpCommand) -> Result<(), Failure> {
@@ -362,7 +380,122 @@ pub fn smtp(ctx: &mut Context, command: SmtpCommand) -> Result<(), Failure> {
                 )
             })
         }
+        SmtpCommand::Password { forget } => smtp_password(ctx, forget),
+        SmtpCommand::Test { to } => smtp_test(ctx, to),
     }
+}
+
+fn smtp_password(ctx: &mut Context, forget: bool) -> Result<(), Failure> {
+    let settings = ctx.store.smtp_settings()?.ok_or_else(|| {
+        Failure::Input("No mail server is set yet; set one with `deckhand smtp set` first.".into())
+    })?;
+    let Some(user) = settings.username.clone() else {
+        return Err(Failure::Input(format!(
+            "The mail server {} is set up without a user name, so it takes no password; add one with `deckhand smtp set --user NAME ...`.",
+            settings.host
+        )));
+    };
+    let secrets = Secrets::probe();
+    if let KeyringStatus::Unavailable(why) = secrets.status() {
+        return Err(Failure::Failed {
+            code: "keyring_unavailable",
+            message: format!(
+                "The operating system's keyring cannot keep the password: {why}. Enter it in the Deckhand window instead (it is then kept until Deckhand closes)."
+            ),
+        });
+    }
+    let keyring = |e: deckhand::secrets::SecretsError| Failure::Failed {
+        code: "keyring_unavailable",
+        message: e.to_string(),
+    };
+    if forget {
+        secrets
+            .forget_smtp_password(&settings.host, &user)
+            .map_err(keyring)?;
+        ctx.store.record_audit(
+            &ctx.actor,
+            AuditAction::SmtpSettingsChanged,
+            AuditTarget::Smtp,
+            None,
+            &format!("forgot the password of {user} at {}", settings.host),
+        )?;
+        return ctx.print(&serde_json::json!({"forgotten": true}), || {
+            format!("The password of {user} at {} is forgotten.", settings.host)
+        });
+    }
+    let password = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("Password of {user} at {}: ", settings.host))
+            .map_err(Failure::Output)?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    secrets
+        .set_smtp_password(&settings.host, &user, &password)
+        .map_err(|e| match e {
+            deckhand::secrets::SecretsError::Empty => Failure::Input(e.to_string()),
+            e => keyring(e),
+        })?;
+    ctx.store.record_audit(
+        &ctx.actor,
+        AuditAction::SmtpSettingsChanged,
+        AuditTarget::Smtp,
+        None,
+        &format!(
+            "set the password of {user} at {} (kept in the keyring)",
+            settings.host
+        ),
+    )?;
+    ctx.print(&serde_json::json!({"kept": "keyring"}), || {
+        format!(
+            "The password of {user} at {} is kept in the operating system's keyring.",
+            settings.host
+        )
+    })
+}
+
+fn smtp_test(ctx: &mut Context, to: Option<String>) -> Result<(), Failure> {
+    let secrets = Secrets::probe();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(Failure::Output)?;
+    let to = to.map(|address| (String::new(), address));
+    let results = runtime
+        .block_on(send_test_email(&mut ctx.store, &secrets, to))
+        .map_err(|e| match e {
+            TestEmailError::Store(e) => Failure::Store(e),
+            e @ (TestEmailError::NoServer | TestEmailError::NoRecipient) => {
+                Failure::Input(e.to_string())
+            }
+            e => Failure::Failed {
+                code: "mail_failed",
+                message: e.to_string(),
+            },
+        })?;
+    let failed = results.iter().filter(|r| r.error.is_some()).count();
+    ctx.print(&results, || {
+        results
+            .iter()
+            .map(|r| match (&r.answer, &r.error) {
+                (Some(answer), _) => format!("{}: sent; the server answered {answer}", r.to),
+                (_, Some(error)) => format!("{}: NOT sent: {error}", r.to),
+                _ => String::new(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    if failed > 0 {
+        return Err(Failure::Failed {
+            code: "mail_failed",
+            message: format!(
+                "{failed} of {} test messages did not go out.",
+                results.len()
+            ),
+        });
+    }
+    Ok(())
 }
 
 #[derive(Subcommand)]

@@ -10,7 +10,9 @@ use super::Failure;
 use deckhand::clock::{Clock, SystemClock};
 use deckhand::engine::{Engine, EngineLock, ProcessMonitor, WallTimer};
 use deckhand::model::ScheduleListFilter;
+use deckhand::notify::{self, Delivering, DeliveryPolicy, DesktopNotifications, Smtp};
 use deckhand::runner::HxRunRunner;
+use deckhand::secrets::{KeyringStatus, Secrets};
 use deckhand::simulation::{self, FirstStart};
 use deckhand::store::Store;
 
@@ -97,7 +99,25 @@ pub fn run(path: &Path, args: RunArgs) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(Failure::Output)?;
+    let secrets = Arc::new(Secrets::probe());
+    if let KeyringStatus::Unavailable(why) = secrets.status() {
+        log::warn!(
+            "the operating system's keyring cannot keep the mail server's password: {why}; use the Deckhand window to enter it for this session"
+        );
+    }
+    let outbox_store = Store::open(path, clock.clone())?;
+    outbox_store.set_busy_timeout(std::time::Duration::from_secs(10))?;
+    let desktop = notify::desktop_session().then(|| Arc::new(DesktopNotifications));
     runtime.block_on(async move {
+        let outbox = notify::start(Delivering {
+            store: outbox_store,
+            mailer: Arc::new(Smtp),
+            desktop,
+            secrets,
+            clock: clock.clone(),
+            policy: DeliveryPolicy::default(),
+        });
+        store.set_outbox_bell(outbox.bell());
         let (engine, task) = Engine::start(store, runner, monitor, clock, WallTimer, chrono::Local)
             .map_err(|e| Failure::Input(e.to_string()))?;
         eprintln!("Deckhand is running. Press Ctrl-C to stop (methods on the deck keep running).");
@@ -105,6 +125,7 @@ pub fn run(path: &Path, args: RunArgs) -> Result<(), Failure> {
         log::info!("stopping: state is written; methods in flight keep running and are re-attached next time");
         engine.shutdown().await;
         let _ = task.await;
+        outbox.shutdown().await;
         Ok::<(), Failure>(())
     })?;
     drop(lock);

@@ -165,12 +165,18 @@ impl NotificationLogEntry {
     /// The key that makes a delivery happen once: event, subject (run, else schedule),
     /// contact and channel.
     pub fn dedupe_key(&self) -> String {
-        dedupe_key(
+        let key = dedupe_key(
             self.event,
             self.run_id.or(self.schedule_id),
             self.contact_id,
             self.channel,
-        )
+        );
+        // Every test message is its own happening.
+        if self.event == EventKind::Test {
+            format!("{key}@{}", self.created_at.timestamp_millis())
+        } else {
+            key
+        }
     }
 }
 
@@ -193,18 +199,30 @@ pub struct OutboxDraft {
     pub schedule_id: Option<Uuid>,
     pub contact_id: Option<Uuid>,
     pub channel: Channel,
+    /// What the message is about when a run or schedule id alone would not be unique, e.g.
+    /// the second time one schedule needs recovery (`schedule-id@time`); else the run, or the
+    /// schedule, is the subject.
+    pub occurrence: Option<String>,
     /// JSON facts the message is rendered from.
     pub payload: serde_json::Value,
 }
 
 impl OutboxDraft {
     pub fn dedupe_key(&self) -> String {
-        dedupe_key(
-            self.event,
-            self.run_id.or(self.schedule_id),
-            self.contact_id,
-            self.channel,
-        )
+        match &self.occurrence {
+            Some(occurrence) => {
+                let contact = self
+                    .contact_id
+                    .map_or_else(|| "-".to_owned(), |id| id.to_string());
+                format!("{}:{occurrence}:{contact}:{}", self.event, self.channel)
+            }
+            None => dedupe_key(
+                self.event,
+                self.run_id.or(self.schedule_id),
+                self.contact_id,
+                self.channel,
+            ),
+        }
     }
 }
 

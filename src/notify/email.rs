@@ -32,6 +32,18 @@ pub async fn send(
     to_address: &str,
     rendered: &Rendered,
 ) -> Result<String, MailError> {
+    send_with_id(settings, password, to_name, to_address, rendered, None).await
+}
+
+/// [`send`] with a given Message-ID (`<id@domain>`); `None` lets lettre make one up.
+pub async fn send_with_id(
+    settings: &SmtpSettings,
+    password: Option<&str>,
+    to_name: &str,
+    to_address: &str,
+    rendered: &Rendered,
+    message_id: Option<&str>,
+) -> Result<String, MailError> {
     let from: Mailbox = format!("Deckhand <{}>", settings.from_address)
         .parse()
         .map_err(|e| {
@@ -46,9 +58,10 @@ pub async fn send(
             .parse()
             .map_err(|e| permanent(format!("the address {to_address} is not valid: {e}")))?,
     );
-    // lettre adds the Date header; the Message-ID is generated from this host's name.
+    // lettre adds the Date header; without a given Message-ID it makes one from this host's
+    // name.
     let message = Message::builder()
-        .message_id(None)
+        .message_id(message_id.map(str::to_owned))
         .from(from)
         .to(to)
         .subject(&rendered.subject)

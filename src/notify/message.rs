@@ -8,7 +8,7 @@ use crate::model::EventKind;
 
 /// The facts a message is made from (kept as JSON in the outbox).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct Facts {
     pub schedule_name: String,
     pub method_path: String,
@@ -17,8 +17,22 @@ pub struct Facts {
     pub deciding_line: Option<String>,
     pub trace_file: Option<String>,
     pub error: Option<String>,
-    /// What happens next: the next run, or that recovery is required.
+    /// What happens next, in words, when it is neither of the two below.
     pub next: Option<String>,
+    /// The schedule's next run, when one is planned.
+    #[serde(default)]
+    pub next_run: Option<DateTime<Utc>>,
+    /// The schedule is paused until someone resolves its recovery.
+    #[serde(default)]
+    pub needs_recovery: bool,
+    /// For a resolved recovery: who resolved it and their note.
+    #[serde(default)]
+    pub resolved_by: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The attempt number, when a run was tried more than once.
+    #[serde(default)]
+    pub attempt: Option<u32>,
     /// For missed runs: how many.
     pub count: Option<u32>,
     /// Simulation: runs go to the simulator.
@@ -48,9 +62,34 @@ fn headline(event: EventKind, facts: &Facts) -> String {
         },
         EventKind::RunSkipped => format!("'{name}' was skipped: the robot stayed busy"),
         EventKind::RecoveryRequired => format!("'{name}' needs recovery before it runs again"),
-        EventKind::RecoveryResolved => format!("'{name}' was recovered and runs again"),
+        EventKind::RecoveryResolved => match &facts.resolved_by {
+            Some(who) => format!("'{name}' was recovered by {who} and runs again"),
+            None => format!("'{name}' works again"),
+        },
         EventKind::Test => "Test message from Deckhand".to_owned(),
     }
+}
+
+fn local(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Local)
+        .format("%A %Y-%m-%d %H:%M (%Z)")
+        .to_string()
+}
+
+/// What happens next, in words.
+fn next(facts: &Facts) -> Option<String> {
+    if facts.needs_recovery {
+        return Some(
+            "Recovery required — the schedule is paused until someone checks the deck and resolves it in Deckhand."
+                .to_owned(),
+        );
+    }
+    if let Some(next) = &facts.next {
+        return Some(next.clone());
+    }
+    facts
+        .next_run
+        .map(|at| format!("The next run is due {}.", local(at)))
 }
 
 fn escape(text: &str) -> String {
@@ -74,15 +113,16 @@ pub fn render(event: EventKind, facts: &Facts) -> Rendered {
         rows.push(("Method", facts.method_path.clone()));
     }
     if let Some(slot) = facts.slot {
-        rows.push((
-            "Due",
-            slot.with_timezone(&Local)
-                .format("%A %Y-%m-%d %H:%M")
-                .to_string(),
-        ));
+        rows.push(("Due", local(slot)));
     }
     if let Some(status) = &facts.status {
         rows.push(("Status", status.clone()));
+    }
+    if let Some(attempt) = facts.attempt.filter(|a| *a > 1) {
+        rows.push(("Attempt", attempt.to_string()));
+    }
+    if let Some(note) = &facts.note {
+        rows.push(("Note", note.clone()));
     }
     if let Some(line) = &facts.deciding_line {
         rows.push(("Trace says", line.clone()));
@@ -93,12 +133,12 @@ pub fn render(event: EventKind, facts: &Facts) -> Rendered {
     if let Some(file) = &facts.trace_file {
         rows.push(("Trace file", file.clone()));
     }
-    if let Some(next) = &facts.next {
-        rows.push(("What happens next", next.clone()));
+    if let Some(next) = next(facts) {
+        rows.push(("What happens next", next));
     }
     if facts.simulation {
         rows.push((
-            "Note",
+            "Simulation",
             "Simulation: this ran on the VENUS simulator, not the robot.".to_owned(),
         ));
     }

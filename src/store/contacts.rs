@@ -1,14 +1,14 @@
 //! Notification contacts, SMTP settings, the notification log and the outbox.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use uuid::Uuid;
 
 use super::sql::{ms, opt_time, time};
 use super::{Result, Store, StoreError, audit};
 use crate::model::{
-    AuditAction, AuditTarget, Contact, ContactDraft, EventKind, NotificationLogEntry, OutboxDraft,
-    OutboxEntry, OutboxStatus, SmtpSettings,
+    AuditAction, AuditTarget, Contact, ContactDraft, DeliveryStatus, EventKind,
+    NotificationLogEntry, OutboxDraft, OutboxEntry, OutboxStatus, SmtpSettings,
 };
 use crate::validate;
 
@@ -77,6 +77,41 @@ fn outbox_from_row(row: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
     })
 }
 
+/// Every contact, by name, read on `conn` (or inside a transaction).
+pub(super) fn contacts_in(conn: &Connection) -> Result<Vec<Contact>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CONTACT_COLUMNS} FROM notification_contacts ORDER BY name COLLATE NOCASE, id"
+    ))?;
+    let rows = stmt.query_map([], contact_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Queues a message inside the caller's transaction; the same dedupe key twice is a no-op.
+/// Returns whether a row was added.
+pub(super) fn enqueue_in(
+    tx: &Transaction<'_>,
+    now: DateTime<Utc>,
+    draft: &OutboxDraft,
+) -> Result<bool> {
+    let inserted = tx.execute(
+        "INSERT INTO outbox (dedupe_key, event, run_id, schedule_id, contact_id, channel,
+            payload, status, next_attempt_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?8)
+         ON CONFLICT (dedupe_key) DO NOTHING",
+        params![
+            draft.dedupe_key(),
+            draft.event,
+            draft.run_id,
+            draft.schedule_id,
+            draft.contact_id,
+            draft.channel,
+            draft.payload.to_string(),
+            ms(now)
+        ],
+    )?;
+    Ok(inserted == 1)
+}
+
 impl Store {
     /// Adds a contact. One contact per address (compared without case).
     pub fn create_contact(&mut self, draft: &ContactDraft, actor: &str) -> Result<Contact> {
@@ -134,11 +169,7 @@ impl Store {
 
     /// Every contact, by name.
     pub fn list_contacts(&self) -> Result<Vec<Contact>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {CONTACT_COLUMNS} FROM notification_contacts ORDER BY name COLLATE NOCASE, id"
-        ))?;
-        let rows = stmt.query_map([], contact_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        contacts_in(&self.conn)
     }
 
     /// Replaces a contact's fields.
@@ -333,22 +364,7 @@ impl Store {
         let now = self.now();
         let key = draft.dedupe_key();
         self.write(|tx| {
-            tx.execute(
-                "INSERT INTO outbox (dedupe_key, event, run_id, schedule_id, contact_id, channel,
-                    payload, status, next_attempt_at, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?8)
-                 ON CONFLICT (dedupe_key) DO NOTHING",
-                params![
-                    key,
-                    draft.event,
-                    draft.run_id,
-                    draft.schedule_id,
-                    draft.contact_id,
-                    draft.channel,
-                    draft.payload.to_string(),
-                    ms(now)
-                ],
-            )?;
+            enqueue_in(tx, now, draft)?;
             Ok(tx.query_row(
                 "SELECT id FROM outbox WHERE dedupe_key = ?1",
                 [&key],
@@ -421,5 +437,105 @@ impl Store {
                 outbox_from_row,
             )?)
         })
+    }
+}
+
+/// What became of one delivery attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    /// The message went out; the server's (or desktop's) answer.
+    Sent(String),
+    /// It did not, and will be tried again at `retry_at`.
+    Retry {
+        error: String,
+        retry_at: DateTime<Utc>,
+    },
+    /// It did not, and will not be tried again.
+    GaveUp(String),
+}
+
+impl Store {
+    /// Records one delivery attempt of outbox message `id`, and, when the message is done
+    /// (sent or given up), its line in the notification log, with the outbox's dedupe key, in
+    /// the same transaction. Returns false (changing nothing) when the message was not
+    /// waiting to be sent.
+    pub fn record_delivery(&mut self, id: i64, delivery: &Delivery) -> Result<bool> {
+        let now = self.now();
+        self.write(|tx| {
+            let Some(entry) = tx
+                .query_row(
+                    &format!(
+                        "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE id = ?1 AND status = 'pending'"
+                    ),
+                    [id],
+                    outbox_from_row,
+                )
+                .optional()?
+            else {
+                return Ok(false);
+            };
+            let (status, error, next, log) = match delivery {
+                Delivery::Sent(_) => (OutboxStatus::Sent, None, None, Some(DeliveryStatus::Sent)),
+                Delivery::Retry { error, retry_at } => (
+                    OutboxStatus::Pending,
+                    Some(error.as_str()),
+                    Some(*retry_at),
+                    None,
+                ),
+                Delivery::GaveUp(error) => (
+                    OutboxStatus::Dead,
+                    Some(error.as_str()),
+                    None,
+                    Some(DeliveryStatus::Failed),
+                ),
+            };
+            tx.execute(
+                "UPDATE outbox SET status = ?2, attempts = attempts + 1, last_error = ?3,
+                    next_attempt_at = COALESCE(?4, next_attempt_at),
+                    sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END
+                 WHERE id = ?1",
+                params![id, status, error, next.map(ms), ms(now)],
+            )?;
+            if let Some(log) = log {
+                tx.execute(
+                    "INSERT INTO notification_log (dedupe_key, event, run_id, schedule_id,
+                        contact_id, channel, status, error, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (dedupe_key) DO NOTHING",
+                    params![
+                        entry.dedupe_key,
+                        entry.event,
+                        entry.run_id,
+                        entry.schedule_id,
+                        entry.contact_id,
+                        entry.channel,
+                        log,
+                        error,
+                        ms(now)
+                    ],
+                )?;
+            }
+            Ok(true)
+        })
+    }
+
+    /// When the next pending message is due, if any is.
+    pub fn next_outbox_attempt(&self) -> Result<Option<DateTime<Utc>>> {
+        let at: Option<i64> = self.conn.query_row(
+            "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'",
+            [],
+            |row| row.get(0),
+        )?;
+        opt_time(at).map_err(Into::into)
+    }
+
+    /// Messages not yet delivered (pending, oldest first), for the notification screen.
+    pub fn pending_outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending'
+             ORDER BY created_at, id LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit], outbox_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -6,6 +6,7 @@
 //! transaction. Reads take `&self`; writes take `&mut self`.
 
 mod contacts;
+mod events;
 mod runs;
 mod schedules;
 mod settings;
@@ -24,6 +25,7 @@ use crate::clock::Clock;
 use crate::model::{AuditAction, AuditTarget, RunStatus, Schedule};
 use crate::validate::{FieldError, Invalid};
 
+pub use contacts::Delivery;
 pub use runs::CSV_HEADER;
 pub use settings::setting_text as settings_text;
 
@@ -35,6 +37,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_stuck_threshold.sql"),
     include_str!("../../migrations/0003_abort_requests.sql"),
+    include_str!("../../migrations/0004_alerts.sql"),
 ];
 
 /// How many migrations there are: a database brought up to date has this schema version.
@@ -156,6 +159,8 @@ pub struct Store {
     conn: Connection,
     clock: Arc<dyn Clock>,
     path: PathBuf,
+    /// Rung after every commit, so the outbox's delivery task looks for new messages at once.
+    bell: Option<Arc<tokio::sync::Notify>>,
 }
 
 impl Store {
@@ -176,6 +181,7 @@ impl Store {
             conn,
             clock,
             path: path.to_path_buf(),
+            bell: None,
         })
     }
 
@@ -183,6 +189,12 @@ impl Store {
     pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
         self.conn.busy_timeout(timeout)?;
         Ok(())
+    }
+
+    /// Rings `bell` after each of this connection's commits (the outbox delivery task
+    /// listens to it: messages queued by a state change go out without polling).
+    pub fn set_outbox_bell(&mut self, bell: Arc<tokio::sync::Notify>) {
+        self.bell = Some(bell);
     }
 
     /// The database file.
@@ -233,7 +245,8 @@ impl Store {
         Ok(())
     }
 
-    fn now(&self) -> DateTime<Utc> {
+    /// The store's clock's time, to the millisecond it keeps.
+    pub fn now(&self) -> DateTime<Utc> {
         sql::truncate(self.clock.now())
     }
 
@@ -245,6 +258,9 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
+        if let Some(bell) = &self.bell {
+            bell.notify_one();
+        }
         Ok(value)
     }
 }

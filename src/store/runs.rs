@@ -179,13 +179,14 @@ fn csv_text(value: &str) -> String {
     }
 }
 
-/// Moves a run inside the caller's transaction, if the move is legal.
+/// Moves a run inside the caller's transaction, if the move is legal; returns it and the
+/// status it had. The caller raises the notification event once the rest of its change is in.
 fn transition_in(
     tx: &Transaction<'_>,
     id: Uuid,
     to: RunStatus,
     changes: &RunChanges,
-) -> Result<Run> {
+) -> Result<(Run, RunStatus)> {
     let current = get_in(tx, id)?;
     if !current.status.can_become(to) {
         return Err(StoreError::IllegalTransition {
@@ -227,7 +228,7 @@ fn transition_in(
             changes.error_message
         ],
     )?;
-    get_in(tx, id)
+    Ok((get_in(tx, id)?, current.status))
 }
 
 impl Store {
@@ -269,7 +270,9 @@ impl Store {
                     slot: super::sql::truncate(new.slot),
                 });
             }
-            get_in(tx, id)
+            let run = get_in(tx, id)?;
+            super::events::run_changed(tx, now, None, &run)?;
+            Ok(run)
         })
     }
 
@@ -308,6 +311,10 @@ impl Store {
             for (schedule_id, next_run) in next_runs {
                 advance.execute(params![schedule_id, next_run.map(ms)])?;
             }
+            // Events after the next runs are in, so a missed-run message says what comes next.
+            for run in written.iter().flatten() {
+                super::events::run_changed(tx, now, None, run)?;
+            }
             Ok(written)
         })
     }
@@ -327,7 +334,23 @@ impl Store {
     /// Moves a run to `to`, recording `changes`, if the move is legal from its current status
     /// ([`RunStatus::can_become`]); otherwise [`StoreError::IllegalTransition`].
     pub fn transition_run(&mut self, id: Uuid, to: RunStatus, changes: &RunChanges) -> Result<Run> {
-        self.write(|tx| transition_in(tx, id, to, changes))
+        let now = self.now();
+        self.write(|tx| {
+            let (run, from) = transition_in(tx, id, to, changes)?;
+            super::events::run_changed(tx, now, Some(from), &run)?;
+            Ok(run)
+        })
+    }
+
+    /// Records that a running method is taking longer than expected; the schedule's contacts
+    /// hear it once per run (see `events`).
+    pub fn record_overrun(&mut self, id: Uuid, expected_minutes: u32) -> Result<Run> {
+        let now = self.now();
+        self.write(|tx| {
+            let run = get_in(tx, id)?;
+            super::events::overrun(tx, now, &run, expected_minutes)?;
+            Ok(run)
+        })
     }
 
     /// Moves a run to its final status and marks its schedule as needing recovery, in one
@@ -344,9 +367,10 @@ impl Store {
         let note = crate::validate::note(note)?;
         let actor = crate::validate::actor(actor)?;
         self.write(|tx| {
-            let run = transition_in(tx, id, to, changes)?;
+            let (run, from) = transition_in(tx, id, to, changes)?;
             let schedule =
                 super::schedules::mark_recovery_in(tx, run.schedule_id, &note, &actor, now)?;
+            super::events::run_changed(tx, now, Some(from), &run)?;
             Ok((run, schedule))
         })
     }

@@ -472,7 +472,11 @@ impl Store {
         let now = self.now();
         let note = validate::note(note)?;
         let actor = validate::actor(actor)?;
-        self.write(|tx| mark_recovery_in(tx, id, &note, &actor, now))
+        self.write(|tx| {
+            let schedule = mark_recovery_in(tx, id, &note, &actor, now)?;
+            super::events::recovery_marked(tx, now, &schedule, &note)?;
+            Ok(schedule)
+        })
     }
 
     /// Clears the recovery flag with a note saying what was done, and makes the schedule
@@ -508,7 +512,9 @@ impl Store {
                 Some(&id.to_string()),
                 &format!("resolved recovery of '{}': {note}", current.name),
             )?;
-            get_in(tx, id)
+            let schedule = get_in(tx, id)?;
+            super::events::recovery_resolved(tx, now, &schedule, &note, &actor)?;
+            Ok(schedule)
         })
     }
 }

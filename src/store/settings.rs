@@ -55,14 +55,19 @@ pub fn setting_text(settings: &AppSettings, key: SettingKey) -> String {
     }
 }
 
+/// Every setting, read on `conn` (or inside a transaction).
+pub(super) fn settings_in(conn: &rusqlite::Connection) -> Result<AppSettings> {
+    let mut stmt = conn.prepare_cached("SELECT key, value FROM settings")?;
+    let stored = stmt
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<HashMap<String, String>>>()?;
+    Ok(settings_from(&stored))
+}
+
 impl Store {
     /// Every setting, stored or default.
     pub fn settings(&self) -> Result<AppSettings> {
-        let mut stmt = self.conn.prepare("SELECT key, value FROM settings")?;
-        let stored = stmt
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<rusqlite::Result<HashMap<String, String>>>()?;
-        Ok(settings_from(&stored))
+        settings_in(&self.conn)
     }
 
     /// Changes one setting after checking the value; audited with the old and new value.

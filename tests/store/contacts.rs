@@ -198,6 +198,7 @@ fn the_outbox_keeps_messages_until_sent() {
         schedule_id: None,
         contact_id: Some(uuid::Uuid::new_v4()),
         channel: Channel::Email,
+        occurrence: None,
         payload: serde_json::json!({"schedule": "Prep", "status": "failed"}),
     };
     let id = db.store.enqueue(&draft).unwrap();

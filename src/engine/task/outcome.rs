@@ -149,6 +149,9 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             Progress::Overrun { expected } => {
                 let minutes = expected.as_secs() / 60;
                 warn!("run {run_id}: running longer than the expected {minutes} minutes");
+                if let Err(e) = self.store.record_overrun(run_id, minutes as u32) {
+                    self.problem(&format!("Could not record that run {run_id} overran"), &e);
+                }
                 self.emit(Event::Overrun {
                     run,
                     expected_minutes: minutes as u32,

@@ -10,23 +10,33 @@ use deckhand::notify::{self, Facts};
 
 use crate::support::t;
 
+mod outbox;
+
 /// aiosmtpd on a free loopback port, delivering into a maildir; stopped on drop.
-struct MailServer {
+pub struct MailServer {
     child: Child,
-    port: u16,
+    pub port: u16,
     maildir: PathBuf,
     _dir: tempfile::TempDir,
 }
 
+/// A loopback port nobody listens on (yet).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 impl MailServer {
-    fn start() -> MailServer {
+    pub fn start() -> MailServer {
+        MailServer::start_on(free_port())
+    }
+
+    pub fn start_on(port: u16) -> MailServer {
         let dir = tempfile::tempdir().unwrap();
         let maildir = dir.path().join("maildir"); // must not exist yet
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
         let child = Command::new("python3")
             .args([
                 "-m",
@@ -53,7 +63,7 @@ impl MailServer {
         }
     }
 
-    fn messages(&self) -> Vec<String> {
+    pub fn messages(&self) -> Vec<String> {
         let new = self.maildir.join("new");
         let mut out = Vec::new();
         for entry in std::fs::read_dir(&new).into_iter().flatten().flatten() {
@@ -70,7 +80,7 @@ impl Drop for MailServer {
     }
 }
 
-fn settings(port: u16) -> SmtpSettings {
+pub fn settings(port: u16) -> SmtpSettings {
     SmtpSettings {
         host: "127.0.0.1".into(),
         port,
@@ -91,9 +101,8 @@ fn aborted() -> Facts {
         ),
         trace_file: Some(r"C:\Program Files (x86)\HAMILTON\LogFiles\Prep_1a2b_Trace.trc".into()),
         error: None,
-        next: Some("Recovery required — the schedule is paused until someone resolves it.".into()),
-        count: None,
-        simulation: false,
+        needs_recovery: true,
+        ..Facts::default()
     }
 }
 
