@@ -20,7 +20,9 @@ step "Lints (cargo clippy, every crate and target, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust tests (core: store, CLI, bindings; desktop shell)"
-cargo test --workspace --locked
+# In a fresh session keyring (keyctl), so the keyring tests have a real one to use; the
+# desktop-notification tests start their own display, session bus and dunst.
+DECKHAND_TEST_KEYRING=1 keyctl session deckhand-tests cargo test --workspace --locked
 
 step "TypeScript bindings are up to date"
 # `cargo test` above re-exported them from the Rust types; any difference means the committed

@@ -72,6 +72,8 @@ enum Command {
     Runs(RunsCommand),
     /// Who did what, newest first.
     Audit(records::AuditArgs),
+    /// Messages sent (email, desktop) newest first, and those still waiting to go out.
+    Notifications(records::NotificationsArgs),
     /// Where the database is, and its schema version and health.
     Info,
     /// Run the scheduler headless until Ctrl-C (one per database).
@@ -255,6 +257,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Smtp(command) => records::smtp(&mut ctx, command),
         Command::Settings(command) => records::settings(&mut ctx, command),
         Command::Audit(args) => records::audit(&mut ctx, args),
+        Command::Notifications(args) => records::notifications(&mut ctx, args),
         Command::Runs(RunsCommand::Abort { id }) => abort(&mut ctx, &path, &id),
         Command::Info => info(&ctx),
         Command::Run(_) | Command::Trace { .. } => unreachable!("handled above"),

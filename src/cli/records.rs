@@ -587,3 +587,81 @@ pub fn audit(ctx: &mut Context, args: AuditArgs) -> Result<(), Failure> {
         t.to_string()
     })
 }
+
+#[derive(Args)]
+pub struct NotificationsArgs {
+    /// How many log lines to show.
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+}
+
+/// A message still waiting in the outbox, as shown.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Waiting {
+    event: EventKind,
+    channel: deckhand::model::Channel,
+    to: Option<String>,
+    attempts: u32,
+    next_attempt_at: chrono::DateTime<chrono::Utc>,
+    last_error: Option<String>,
+}
+
+pub fn notifications(ctx: &mut Context, args: NotificationsArgs) -> Result<(), Failure> {
+    let log = ctx.store.notification_log(args.limit, 0)?;
+    let emails: std::collections::HashMap<uuid::Uuid, String> = ctx
+        .store
+        .list_contacts()?
+        .into_iter()
+        .map(|c| (c.id, c.email))
+        .collect();
+    let to = |id: Option<uuid::Uuid>| id.and_then(|id| emails.get(&id).cloned());
+    let waiting: Vec<Waiting> = ctx
+        .store
+        .pending_outbox(1000)?
+        .into_iter()
+        .map(|e| Waiting {
+            event: e.event,
+            channel: e.channel,
+            to: to(e.contact_id),
+            attempts: e.attempts,
+            next_attempt_at: e.next_attempt_at,
+            last_error: e.last_error,
+        })
+        .collect();
+    let value = serde_json::json!({ "log": log, "waiting": waiting });
+    ctx.print(&value, || {
+        let mut out = String::new();
+        if waiting.is_empty() {
+            out.push_str("Nothing is waiting to be sent.\n\n");
+        } else {
+            let mut t = table(&["WAITING", "TO", "ATTEMPTS", "NEXT TRY", "LAST ERROR"]);
+            for w in &waiting {
+                t.add_row(vec![
+                    w.event.to_string(),
+                    w.to.clone().unwrap_or_else(|| w.channel.to_string()),
+                    w.attempts.to_string(),
+                    local(w.next_attempt_at),
+                    w.last_error.clone().unwrap_or_default(),
+                ]);
+            }
+            out.push_str(&format!("{t}\n\n"));
+        }
+        if log.is_empty() {
+            out.push_str("Nothing has been sent yet.");
+        } else {
+            let mut t = table(&["WHEN", "EVENT", "TO", "STATUS", "ERROR"]);
+            for e in &log {
+                t.add_row(vec![
+                    local(e.created_at),
+                    e.event.to_string(),
+                    to(e.contact_id).unwrap_or_else(|| e.channel.to_string()),
+                    e.status.to_string(),
+                    e.error.clone().unwrap_or_default(),
+                ]);
+            }
+            out.push_str(&t.to_string());
+        }
+        out
+    })
+}

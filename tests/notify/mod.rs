@@ -10,7 +10,9 @@ use deckhand::notify::{self, Facts};
 
 use crate::support::t;
 
+mod desktop;
 mod outbox;
+mod secrets;
 
 /// aiosmtpd on a free loopback port, delivering into a maildir; stopped on drop.
 pub struct MailServer {
@@ -212,4 +214,62 @@ fn a_server_that_is_down_is_a_temporary_failure() {
         error.to_string().contains(&format!("127.0.0.1:{port}")),
         "says which server: {error}"
     );
+}
+
+#[test]
+fn send_test_email_reports_the_server_s_answer_and_logs_it() {
+    let server = MailServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deckhand.sqlite3");
+    let deckhand = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_deckhand"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let none = deckhand(&["smtp", "test", "--to", "ann@lab.example.org"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("No mail server is set up"));
+    let port = server.port.to_string();
+    let set = deckhand(&[
+        "smtp",
+        "set",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--tls",
+        "none",
+        "--from",
+        "deckhand@lab.example.org",
+    ]);
+    assert!(set.status.success());
+    let sent = deckhand(&["smtp", "test", "--to", "ann@lab.example.org"]);
+    let said = String::from_utf8_lossy(&sent.stdout);
+    assert!(sent.status.success(), "{said}");
+    assert!(
+        said.contains("ann@lab.example.org: sent; the server answered 250"),
+        "{said}"
+    );
+    assert_eq!(server.messages().len(), 1);
+    assert!(server.messages()[0].contains("If you can read it, email works"));
+
+    let bad = deckhand(&["smtp", "test", "--to", "not an address"]);
+    assert_eq!(bad.status.code(), Some(2), "a bad address is bad input");
+
+    drop(server);
+    let down = deckhand(&["smtp", "test", "--to", "ann@lab.example.org"]);
+    assert_eq!(down.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&down.stdout).contains("NOT sent"));
+    let log = deckhand(&["--json", "notifications"]);
+    let log: serde_json::Value = serde_json::from_slice(&log.stdout).unwrap();
+    let statuses: Vec<&str> = log["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["failed", "sent"], "{log}");
 }
