@@ -17,3 +17,12 @@ trap 'rm -rf "$out"' EXIT
 ../ui/node_modules/.bin/tauri icon icon.png -o "$out" >/dev/null 2>&1
 cp "$out"/{32x32.png,128x128.png,128x128@2x.png,icon.ico,icon.icns} .
 echo "icons: rendered $(ls -1 ./*.png ./*.ico ./*.icns | wc -l) files from deckhand.svg"
+
+# The tray's four states: the icon with a dot — grey idle, blue running, red needs attention,
+# amber paused.
+for state in "idle:#8a94a6" "running:#228be6" "attention:#e03131" "paused:#f59f00"; do
+  name="${state%%:*}" colour="${state#*:}"
+  /usr/bin/convert 128x128.png -resize 64x64 \
+    \( -size 64x64 xc:none -fill "$colour" -stroke white -strokewidth 4 -draw "circle 48,48 48,34" \) \
+    -composite "PNG32:tray-$name.png"
+done

@@ -5,7 +5,11 @@ fn main() {
     // (see capabilities/main.json). Without a manifest all app commands are
     // allowed implicitly.
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
-        tauri_build::AppManifest::new().commands(&["list_schedules", "get_settings"]),
+        tauri_build::AppManifest::new().commands(&[
+            "list_schedules",
+            "get_settings",
+            "get_host_status",
+        ]),
     ))
     .expect("tauri-build failed: check tauri.conf.json and capabilities/");
 }

@@ -5,10 +5,12 @@
 use std::sync::{Arc, Mutex};
 
 use deckhand::error::IpcError;
+use deckhand::host::HostStatus;
 use deckhand::store::Store;
 use deckhand::{AppSettings, Schedule, ScheduleListFilter};
 use tauri::State;
 
+use crate::host::HostState;
 use crate::state::StoreState;
 
 /// The schedules the filter selects, as the Schedules page lists them.
@@ -24,6 +26,13 @@ pub async fn list_schedules(
 #[tauri::command]
 pub async fn get_settings(state: State<'_, StoreState>) -> Result<AppSettings, IpcError> {
     with_store(&state, |store| Ok(store.settings()?)).await
+}
+
+/// Whether the scheduler runs in this window and whether the keyring keeps passwords (the
+/// header says plainly when either is not so).
+#[tauri::command]
+pub fn get_host_status(host: State<'_, Arc<HostState>>) -> HostStatus {
+    HostStatus::new(host.not_here.clone(), &host.secrets)
 }
 
 /// Runs `call` with the store locked on Tokio's blocking pool, so the UI

@@ -1,27 +1,135 @@
 //! Deckhand's desktop shell: the Tauri window around the core crate.
 //!
-//! This crate is the only place that knows Tauri. It opens the core's store,
-//! puts it into Tauri's managed state, and exposes thin commands
-//! ([`commands`]) that the web UI in `ui/` calls with `invoke`. Scheduling,
-//! storage and every rule live in the `deckhand` crate.
+//! This crate is the only place that knows Tauri. It opens the core's store and starts the
+//! scheduler (`host`), puts them into Tauri's managed state, and exposes thin commands
+//! ([`commands`]) that the web UI in `ui/` calls with `invoke`. The tray (`tray`) shows the
+//! state at a glance; closing the window hides it there while the scheduler keeps running.
+//! Scheduling, storage and every rule live in the `deckhand` crate.
 
 mod commands;
+mod host;
 mod state;
+mod tray;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use host::HostState;
 use state::StoreState;
+use tauri::{AppHandle, Manager, WindowEvent};
+use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
-/// Builds and runs the app; returns when the last window closes.
+/// Whether the tray icon exists (where it does not, closing the window quits).
+static TRAY: AtomicBool = AtomicBool::new(false);
+
+/// Shows, un-minimises and focuses the main window.
+pub(crate) fn show_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
+}
+
+/// Quits, asking first while a method runs: the method goes on without Deckhand.
+pub(crate) fn quit(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let host = app.state::<Arc<HostState>>().inner().clone();
+        let running = tauri::async_runtime::spawn_blocking({
+            let host = host.clone();
+            move || host.overview().map(|o| o.running).unwrap_or_default()
+        })
+        .await
+        .unwrap_or_default();
+        if running.is_empty() || !host.engine_here() {
+            return stop_and_exit(&app, &host).await;
+        }
+        let names: Vec<String> = running
+            .iter()
+            .map(|r| format!("'{}'", r.schedule_name))
+            .collect();
+        let message = format!(
+            "{} {} running on the robot.\n\nIf you quit now, the method keeps running, but nobody watches it: no alert if it fails or gets stuck. Deckhand picks it up again the next time it starts.\n\nQuit Deckhand anyway?",
+            names.join(", "),
+            if names.len() == 1 { "is" } else { "are" }
+        );
+        show_window(&app);
+        let confirm = app.clone();
+        app.dialog()
+            .message(message)
+            .title("A method is running")
+            .kind(MessageDialogKind::Warning)
+            .buttons(MessageDialogButtons::OkCancelCustom(
+                "Quit".to_owned(),
+                "Keep Deckhand running".to_owned(),
+            ))
+            .show(move |quit| {
+                if quit {
+                    tauri::async_runtime::spawn(async move {
+                        let host = confirm.state::<Arc<HostState>>().inner().clone();
+                        stop_and_exit(&confirm, &host).await;
+                    });
+                }
+            });
+    });
+}
+
+async fn stop_and_exit(app: &AppHandle, host: &HostState) {
+    log::info!("quitting: the scheduler stops; methods in flight keep running");
+    host.shutdown().await;
+    app.exit(0);
+}
+
+/// Builds and runs the app; returns when Deckhand quits.
 ///
 /// # Panics
 ///
 /// When Tauri cannot start at all (no display, no WebView runtime): there is
 /// nothing to show an error in, so the message goes to stderr.
 pub fn run() {
+    let db = deckhand::config::resolve_db_path(None).ok();
+    // Logs beside the database, as `deckhand run` writes them (the "open logs folder" action
+    // comes with the settings page).
+    let _logger = db.as_ref().and_then(|path| {
+        let folder = path
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join("logs");
+        deckhand::logging::start(&folder, "info", false)
+            .map_err(|e| eprintln!("deckhand: {e}"))
+            .ok()
+    });
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(StoreState::open())
+        .setup(move |app| {
+            app.manage(Arc::new(HostState::start(db.clone())));
+            match tray::Tray::build(app.handle()) {
+                Ok(tray) => {
+                    app.manage(tray);
+                    TRAY.store(true, Ordering::Relaxed);
+                }
+                Err(e) => log::warn!("no tray icon ({e}); closing the window quits Deckhand"),
+            }
+            host::forward_events(app.handle());
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                // The scheduler keeps running behind the tray; Quit is in the tray's menu.
+                api.prevent_close();
+                if TRAY.load(Ordering::Relaxed) {
+                    let _ = window.hide();
+                } else {
+                    quit(window.app_handle());
+                }
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::list_schedules,
-            commands::get_settings
+            commands::get_settings,
+            commands::get_host_status
         ])
         .run(tauri::generate_context!())
         .expect("Deckhand could not start its window");

@@ -191,10 +191,7 @@ impl Context {
 }
 
 fn login_name() -> String {
-    ["USERNAME", "USER", "LOGNAME"]
-        .iter()
-        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "cli".to_owned())
+    deckhand::host::login_name().unwrap_or_else(|| "cli".to_owned())
 }
 
 /// Parses the arguments, runs the command and returns its exit code.

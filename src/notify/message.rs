@@ -172,3 +172,23 @@ pub fn render(event: EventKind, facts: &Facts) -> Rendered {
         html,
     }
 }
+
+/// A desktop notification's title and body: what happened, the trace's deciding line (or the
+/// error), and what happens next — short enough for a notification bubble.
+pub fn render_desktop(event: EventKind, facts: &Facts) -> (String, String) {
+    let mut summary = headline(event, facts);
+    if facts.simulation {
+        summary = format!("{summary} (simulation)");
+    }
+    let mut body = Vec::new();
+    if let Some(line) = facts.deciding_line.as_ref().or(facts.error.as_ref()) {
+        body.push(line.trim().to_owned());
+    }
+    if let Some(note) = &facts.note {
+        body.push(format!("Note: {note}"));
+    }
+    if let Some(next) = next(facts) {
+        body.push(next);
+    }
+    (summary, body.join("\n"))
+}

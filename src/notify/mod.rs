@@ -10,6 +10,6 @@ mod test_email;
 
 pub use desktop::{DesktopNotifications, desktop_session};
 pub use email::{MailError, send, send_with_id};
-pub use message::{Facts, Rendered, render};
+pub use message::{Facts, Rendered, render, render_desktop};
 pub use outbox::{Delivering, DeliveryPolicy, DesktopNotifier, Mailer, Outbox, Smtp, start};
 pub use test_email::{TestEmailError, TestEmailResult, send_test_email};

@@ -17,9 +17,9 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use super::email::{self, MailError};
-use super::message::{Facts, Rendered, render};
+use super::message::{Facts, Rendered, render, render_desktop};
 use crate::clock::Clock;
-use crate::model::{Channel, OutboxEntry, SmtpSettings};
+use crate::model::{Channel, EventKind, OutboxEntry, SmtpSettings};
 use crate::secrets::Secrets;
 use crate::store::{Delivery, Store};
 
@@ -198,7 +198,7 @@ async fn deliver<M: Mailer, D: DesktopNotifier>(parts: &mut Delivering<M, D>, en
     let rendered = render(entry.event, &facts);
     let outcome = match entry.channel {
         Channel::Email => email_attempt(parts, &entry, &rendered).await,
-        Channel::Desktop => desktop_attempt(parts, &entry, &rendered).await,
+        Channel::Desktop => desktop_attempt(parts, &entry).await,
     };
     let delivery = match outcome {
         Ok(answer) => {
@@ -315,7 +315,6 @@ async fn email_attempt<M: Mailer, D>(
 async fn desktop_attempt<M, D: DesktopNotifier>(
     parts: &mut Delivering<M, D>,
     entry: &OutboxEntry,
-    rendered: &Rendered,
 ) -> Result<String, MailError> {
     let Some(desktop) = parts.desktop.clone() else {
         return Err(permanent(
@@ -327,19 +326,17 @@ async fn desktop_attempt<M, D: DesktopNotifier>(
             "not shown: it was too old by the time Deckhand could show it".to_owned(),
         ));
     }
-    let summary = rendered
-        .subject
-        .trim_start_matches("[Deckhand] ")
-        .to_owned();
-    let body = rendered
-        .text
-        .lines()
-        .skip(1)
-        .take(8)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let urgent = entry.event.needs_a_person();
-    match tokio::task::spawn_blocking(move || desktop.show(&summary, body.trim(), urgent)).await {
+    let facts: Facts = serde_json::from_value(entry.payload.clone()).unwrap_or_default();
+    let (summary, body) = render_desktop(entry.event, &facts);
+    // Critical (stays until dismissed) only for what needs someone at the robot.
+    let urgent = matches!(
+        entry.event,
+        EventKind::RunFailed
+            | EventKind::RunAborted
+            | EventKind::RunStuck
+            | EventKind::RecoveryRequired
+    );
+    match tokio::task::spawn_blocking(move || desktop.show(&summary, &body, urgent)).await {
         Ok(Ok(())) => Ok("shown".to_owned()),
         // Not retried: a notification shown late is worse than none; the log says why.
         Ok(Err(e)) => Err(permanent(format!("not shown: {e}"))),

@@ -208,7 +208,7 @@ pub(super) fn recovery_resolved(
     let mut facts = facts(tx, schedule, None)?;
     facts.note = Some(note.to_owned());
     facts.resolved_by = Some(actor.to_owned());
-    facts.next = Some("The schedule is active again and runs at its next slot.".to_owned());
+    facts.next = Some("The schedule is active again.".to_owned());
     let occurrence = format!("{}@{}", schedule.id, now.timestamp_millis());
     queue(
         tx,

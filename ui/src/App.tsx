@@ -3,6 +3,7 @@ import { IconCalendarTime } from '@tabler/icons-react';
 
 import logoUrl from '../../icons/deckhand.svg';
 import { SchedulesPage } from './schedules/SchedulesPage';
+import { HostNotices } from './settings/HostNotices';
 import { SimulationBadge } from './settings/SimulationBadge';
 
 /** The window: header, navigation, and the one page there is so far. */
@@ -31,6 +32,7 @@ export function App() {
       </AppShell.Navbar>
 
       <AppShell.Main>
+        <HostNotices />
         <SchedulesPage />
       </AppShell.Main>
     </AppShell>

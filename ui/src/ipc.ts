@@ -5,6 +5,7 @@
 import { invoke, isTauri, type InvokeArgs } from '@tauri-apps/api/core';
 
 import type { AppSettings } from './bindings/AppSettings';
+import type { HostStatus } from './bindings/HostStatus';
 import type { IpcError } from './bindings/IpcError';
 import type { Schedule } from './bindings/Schedule';
 import type { ScheduleListFilter } from './bindings/ScheduleListFilter';
@@ -69,4 +70,5 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
 export const commands = {
   listSchedules: (filter: ScheduleListFilter) => call<Schedule[]>('list_schedules', { filter }),
   getSettings: () => call<AppSettings>('get_settings'),
+  getHostStatus: () => call<HostStatus>('get_host_status'),
 };

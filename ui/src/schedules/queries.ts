@@ -14,8 +14,8 @@ export function useSchedules(filter: ScheduleListFilter, options: { enabled?: bo
     queryKey: scheduleKeys.list(filter),
     queryFn: () => commands.listSchedules(filter),
     enabled: options.enabled ?? true,
-    // The engine moves next/last run in the background and the shell does not
-    // push schedule events yet; re-read once a minute so the page stays true.
+    // Engine events make this stale at once (see events.ts); the slow re-read is a safety
+    // net for changes made by a scheduler running in another program.
     refetchInterval: 60_000,
   });
 }

@@ -11,3 +11,12 @@ export function useSettings() {
     refetchInterval: 60_000,
   });
 }
+
+/** Whether the scheduler runs in this window and whether the keyring works (fixed at start). */
+export function useHostStatus() {
+  return useQuery({
+    queryKey: ['host-status'],
+    queryFn: () => commands.getHostStatus(),
+    staleTime: Infinity,
+  });
+}

@@ -1,0 +1,247 @@
+//! The tray icon: Deckhand's state at a glance (idle, running, needs attention, paused), a
+//! status line, and a menu — open Deckhand, pause / resume the scheduler, quit.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::Local;
+use deckhand::status::Overview;
+use tauri::image::Image;
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
+use tauri::{AppHandle, Manager, Wry};
+
+use crate::host::HostState;
+
+const IDLE: &[u8] = include_bytes!("../../icons/tray-idle.png");
+const RUNNING: &[u8] = include_bytes!("../../icons/tray-running.png");
+const ATTENTION: &[u8] = include_bytes!("../../icons/tray-attention.png");
+const PAUSED: &[u8] = include_bytes!("../../icons/tray-paused.png");
+
+/// The tray icon and the menu items that change.
+pub struct Tray {
+    icon: TrayIcon,
+    status: MenuItem<Wry>,
+    pause: MenuItem<Wry>,
+    shown: Mutex<Option<&'static [u8]>>,
+}
+
+/// The tray's words and picture for `overview`: needs attention (red) before paused (amber)
+/// before running (blue) before idle (grey); the words say all that applies.
+pub fn describe(overview: &Overview, paused: bool, engine_here: bool) -> (String, &'static [u8]) {
+    let time = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&Local).format("%a %H:%M");
+    let mut parts = Vec::new();
+    if !engine_here {
+        parts.push("Scheduler runs in another program".to_owned());
+    } else if paused {
+        parts.push("Scheduler paused".to_owned());
+    }
+    let stuck = overview
+        .running
+        .iter()
+        .find(|r| r.status == deckhand::model::RunStatus::Stuck);
+    if let Some(stuck) = stuck {
+        parts.push(format!(
+            "'{}' is stuck — go to the robot",
+            stuck.schedule_name
+        ));
+    }
+    match overview.needs_recovery.as_slice() {
+        [] => {}
+        [name] => parts.push(format!("'{name}' needs recovery")),
+        names => parts.push(format!("{} schedules need recovery", names.len())),
+    }
+    let running: Vec<_> = overview
+        .running
+        .iter()
+        .filter(|r| r.status != deckhand::model::RunStatus::Stuck)
+        .collect();
+    if let Some(run) = running.first() {
+        let since = run
+            .started_at
+            .map(|at| format!(" since {}", time(at)))
+            .unwrap_or_default();
+        let more = match running.len() {
+            1 => String::new(),
+            n => format!(" (+{} more)", n - 1),
+        };
+        parts.push(format!("Running '{}'{since}{more}", run.schedule_name));
+    }
+    if parts.is_empty() {
+        parts.push("Idle".to_owned());
+    }
+    parts.push(
+        overview
+            .next
+            .as_ref()
+            .map(|(name, at)| format!("next: '{name}' {}", time(*at)))
+            .unwrap_or_else(|| "nothing planned".to_owned()),
+    );
+    let picture = if overview.needs_attention() {
+        ATTENTION
+    } else if paused && engine_here {
+        PAUSED
+    } else if !running.is_empty() {
+        RUNNING
+    } else {
+        IDLE
+    };
+    (parts.join(" · "), picture)
+}
+
+impl Tray {
+    /// Builds the tray icon. Fails where the desktop has no tray (then closing the window
+    /// quits instead of hiding it).
+    pub fn build(app: &AppHandle) -> tauri::Result<Tray> {
+        let status = MenuItem::with_id(app, "status", "Starting…", false, None::<&str>)?;
+        let open = MenuItem::with_id(app, "open", "Open Deckhand", true, None::<&str>)?;
+        let pause = MenuItem::with_id(app, "pause", "Pause scheduler", true, None::<&str>)?;
+        let quit = MenuItem::with_id(app, "quit", "Quit Deckhand…", true, None::<&str>)?;
+        let menu = Menu::with_items(
+            app,
+            &[
+                &status,
+                &PredefinedMenuItem::separator(app)?,
+                &open,
+                &pause,
+                &PredefinedMenuItem::separator(app)?,
+                &quit,
+            ],
+        )?;
+        let icon = TrayIconBuilder::with_id("deckhand")
+            .icon(Image::from_bytes(IDLE)?)
+            .tooltip("Deckhand")
+            .menu(&menu)
+            .show_menu_on_left_click(false)
+            .on_menu_event(|app, event| match event.id().as_ref() {
+                "open" => crate::show_window(app),
+                "pause" => crate::host::toggle_pause(app),
+                "quit" => crate::quit(app),
+                _ => {}
+            })
+            .on_tray_icon_event(|tray, event| {
+                if let TrayIconEvent::Click {
+                    button: MouseButton::Left,
+                    button_state: MouseButtonState::Up,
+                    ..
+                } = event
+                {
+                    crate::show_window(tray.app_handle());
+                }
+            })
+            .build(app)?;
+        Ok(Tray {
+            icon,
+            status,
+            pause,
+            shown: Mutex::new(None),
+        })
+    }
+
+    /// Shows `overview`.
+    pub fn show(&self, overview: &Overview, paused: bool, engine_here: bool) {
+        let (text, picture) = describe(overview, paused, engine_here);
+        let _ = self.status.set_text(&text);
+        let _ = self.icon.set_tooltip(Some(format!("Deckhand — {text}")));
+        let _ = self.pause.set_text(if paused {
+            "Resume scheduler"
+        } else {
+            "Pause scheduler"
+        });
+        let _ = self.pause.set_enabled(engine_here);
+        let mut shown = self.shown.lock().unwrap_or_else(|p| p.into_inner());
+        if *shown != Some(picture) {
+            if let Ok(image) = Image::from_bytes(picture) {
+                let _ = self.icon.set_icon(Some(image));
+            }
+            *shown = Some(picture);
+        }
+    }
+}
+
+/// Reads the overview (on a blocking thread) and shows it in the tray, if there is one.
+pub fn refresh(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let host = app.state::<Arc<HostState>>().inner().clone();
+        let Ok(Ok(overview)) = tauri::async_runtime::spawn_blocking({
+            let host = host.clone();
+            move || host.overview()
+        })
+        .await
+        else {
+            return;
+        };
+        if let Some(tray) = app.try_state::<Tray>() {
+            tray.show(&overview, host.paused(), host.engine_here());
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use deckhand::model::RunStatus;
+    use deckhand::status::{Current, Overview};
+
+    use super::*;
+
+    fn running(name: &str, status: RunStatus) -> Current {
+        Current {
+            schedule_name: name.to_owned(),
+            status,
+            started_at: Some(Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap()),
+        }
+    }
+
+    #[test]
+    fn idle_says_what_comes_next() {
+        let overview = Overview {
+            next: Some((
+                "Plate prep".into(),
+                Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap(),
+            )),
+            ..Overview::default()
+        };
+        let (text, picture) = describe(&overview, false, true);
+        assert!(text.starts_with("Idle · next: 'Plate prep'"), "{text}");
+        assert_eq!(picture, IDLE);
+    }
+
+    #[test]
+    fn a_stuck_run_or_a_recovery_needs_attention_before_anything_else() {
+        let overview = Overview {
+            running: vec![
+                running("Assay", RunStatus::Stuck),
+                running("Prep", RunStatus::Running),
+            ],
+            needs_recovery: vec!["Wash".into()],
+            next: None,
+        };
+        let (text, picture) = describe(&overview, true, true);
+        assert_eq!(picture, ATTENTION);
+        for part in [
+            "Scheduler paused",
+            "'Assay' is stuck — go to the robot",
+            "'Wash' needs recovery",
+            "Running 'Prep' since",
+            "nothing planned",
+        ] {
+            assert!(text.contains(part), "{part}: {text}");
+        }
+    }
+
+    #[test]
+    fn paused_shows_amber_and_running_blue() {
+        let busy = Overview {
+            running: vec![running("Prep", RunStatus::Running)],
+            ..Overview::default()
+        };
+        assert_eq!(describe(&busy, false, true).1, RUNNING);
+        assert_eq!(describe(&busy, true, true).1, PAUSED);
+        let (text, _) = describe(&Overview::default(), false, false);
+        assert!(
+            text.starts_with("Scheduler runs in another program"),
+            "{text}"
+        );
+    }
+}

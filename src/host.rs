@@ -1,0 +1,151 @@
+//! Hosting the scheduler: what `deckhand run` and the desktop app both do to run Deckhand —
+//! take the engine lock, set up simulation on a first start, check the keyring, start the
+//! outbox delivery task and the engine. One program at a time hosts it per database.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::clock::{Clock, SystemClock};
+use crate::engine::{Engine, EngineHandle, EngineLock, ProcessMonitor, WallTimer};
+use crate::notify::{self, Delivering, DeliveryPolicy, DesktopNotifications, Outbox, Smtp};
+use crate::runner::HxRunRunner;
+use crate::secrets::{KeyringStatus, Secrets};
+use crate::simulation::{self, FirstStart};
+use crate::store::{Store, StoreError};
+
+/// Why the scheduler could not be started here.
+#[derive(Debug, thiserror::Error)]
+pub enum HostError {
+    /// Another program (a `deckhand run`, another window) runs the scheduler on this database.
+    #[error("{0}")]
+    Locked(#[from] crate::engine::LockError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("The scheduler could not start: {0}")]
+    Engine(#[from] crate::engine::EngineError),
+    #[error("Deckhand cannot find its own program file: {0}")]
+    Program(std::io::Error),
+}
+
+/// The running scheduler: keep it for as long as it should run, then [`Hosted::shutdown`].
+pub struct Hosted {
+    pub engine: EngineHandle,
+    pub secrets: Arc<Secrets>,
+    task: tokio::task::JoinHandle<()>,
+    outbox: Outbox,
+    lock: EngineLock,
+}
+
+impl Hosted {
+    /// The lock file that marks this program as the database's scheduler.
+    pub fn lock_path(&self) -> &Path {
+        self.lock.path()
+    }
+
+    /// Stops the engine (methods on the deck keep running; the next start re-attaches them)
+    /// and the delivery task, then lets go of the lock.
+    pub async fn shutdown(self) {
+        self.engine.shutdown().await;
+        let _ = self.task.await;
+        self.outbox.shutdown().await;
+        drop(self.lock);
+    }
+}
+
+/// Where the simulator is: beside this program.
+fn simulator() -> Result<PathBuf, HostError> {
+    let program = std::env::current_exe().map_err(HostError::Program)?;
+    Ok(simulation::simulator_beside(&program))
+}
+
+/// Starts the scheduler on the database at `path`, on the current tokio runtime. With
+/// `desktop`, notifications are shown on this session's desktop too.
+pub fn start(path: &Path, desktop: bool, secrets: Arc<Secrets>) -> Result<Hosted, HostError> {
+    let lock = EngineLock::acquire(path)?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut store = Store::open(path, clock.clone())?;
+    let data_dir = path.parent().unwrap_or(Path::new("."));
+    match simulation::first_start(&mut store, data_dir, &simulator()?)? {
+        FirstStart::Simulation { methods, logs } => log::warn!(
+            "VENUS was not found, so Deckhand is set up to run the VENUS simulator: demo methods in {}, traces in {}",
+            methods.display(),
+            logs.display()
+        ),
+        FirstStart::NoSimulator { looked_for } => log::warn!(
+            "VENUS was not found and neither was the simulator ({}); runs will fail until the HxRun path is set",
+            looked_for.display()
+        ),
+        FirstStart::AlreadySetUp | FirstStart::VenusFound => {}
+    }
+    let settings = store.settings()?;
+    if settings.simulation {
+        log::warn!(
+            "SIMULATION: runs go to the VENUS simulator ({}), not to the robot",
+            settings.hxrun_path
+        );
+    }
+    if let KeyringStatus::Unavailable(why) = secrets.status() {
+        log::warn!(
+            "the operating system's keyring cannot keep the mail server's password: {why}; a password entered in the Deckhand window is kept for this session only"
+        );
+    }
+    let outbox_store = Store::open(path, clock.clone())?;
+    outbox_store.set_busy_timeout(std::time::Duration::from_secs(10))?;
+    let outbox = notify::start(Delivering {
+        store: outbox_store,
+        mailer: Arc::new(Smtp),
+        desktop: (desktop && notify::desktop_session()).then(|| Arc::new(DesktopNotifications)),
+        secrets: secrets.clone(),
+        clock: clock.clone(),
+        policy: DeliveryPolicy::default(),
+    });
+    store.set_outbox_bell(outbox.bell());
+    let runner = Arc::new(HxRunRunner::new());
+    let monitor = Arc::new(ProcessMonitor::new(&settings.robot_process_names));
+    let (engine, task) = Engine::start(store, runner, monitor, clock, WallTimer, chrono::Local)?;
+    Ok(Hosted {
+        engine,
+        secrets,
+        task,
+        outbox,
+        lock,
+    })
+}
+
+/// The name of the person logged in, for the audit log, if the environment says.
+pub fn login_name() -> Option<String> {
+    ["USERNAME", "USER", "LOGNAME"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+}
+
+/// What the window says about the program hosting it: whether the scheduler runs here, and
+/// whether passwords can be kept.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HostStatus {
+    /// The scheduler runs in this program.
+    pub scheduler_here: bool,
+    /// Why it does not, in words (another program runs it, or it could not start).
+    pub scheduler_problem: Option<String>,
+    /// The operating system's keyring keeps the mail server's password.
+    pub keyring_works: bool,
+    /// Why it does not.
+    pub keyring_problem: Option<String>,
+}
+
+impl HostStatus {
+    pub fn new(scheduler_problem: Option<String>, secrets: &Secrets) -> HostStatus {
+        let keyring_problem = match secrets.status() {
+            KeyringStatus::Works => None,
+            KeyringStatus::Unavailable(why) => Some(why.clone()),
+        };
+        HostStatus {
+            scheduler_here: scheduler_problem.is_none(),
+            scheduler_problem,
+            keyring_works: keyring_problem.is_none(),
+            keyring_problem,
+        }
+    }
+}
