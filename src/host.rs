@@ -103,6 +103,19 @@ pub fn start(path: &Path, desktop: bool, secrets: Arc<Secrets>) -> Result<Hosted
     let runner = Arc::new(HxRunRunner::new());
     let monitor = Arc::new(ProcessMonitor::new(&settings.robot_process_names));
     let (engine, task) = Engine::start(store, runner, monitor, clock, WallTimer, chrono::Local)?;
+    // Messages queued by other programs (a recovery resolved from the CLI) go out as soon as
+    // the engine notices their change, not at the delivery task's next look.
+    let bell = outbox.bell();
+    let mut events = engine.subscribe();
+    tokio::spawn(async move {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            match events.recv().await {
+                Ok(_) | Err(RecvError::Lagged(_)) => bell.notify_one(),
+                Err(RecvError::Closed) => return,
+            }
+        }
+    });
     Ok(Hosted {
         engine,
         secrets,

@@ -449,3 +449,63 @@ async fn an_abort_asked_for_by_another_program_is_carried_out() {
     let error = lab.store().request_abort(run.id, "Bob").unwrap_err();
     assert!(error.to_string().contains("only a running"), "{error}");
 }
+
+/// Alerts through the engine and the simulator: two failures in a row send one message, the
+/// completed run after them says the schedule works again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alerts_follow_state_changes_not_repetitions() {
+    let lab = Lab::new();
+    lab.store()
+        .create_contact(
+            &deckhand::model::ContactDraft {
+                name: "Ann Lee".into(),
+                email: "ann@lab.example.org".into(),
+                enabled: true,
+                events: deckhand::model::EventKind::defaults(),
+            },
+            "test",
+        )
+        .unwrap();
+    let method = lab.methods.join("Flaky.med");
+    let draft = ScheduleDraft {
+        name: "Flaky assay".into(),
+        method_path: "Flaky.med".into(),
+        recurrence: Recurrence::Daily {
+            start: Utc::now() + Duration::hours(6),
+        },
+        retry: Default::default(),
+        missed_runs: Default::default(),
+        expected_duration_minutes: None,
+        stuck_minutes: None,
+        active: true,
+    };
+    let schedule = lab.store().create_schedule(&draft, "test").unwrap();
+    let engine = lab.start();
+    for outcome in ["step-error", "step-error", "completed"] {
+        std::fs::write(
+            &method,
+            format!("// sim: outcome={outcome} duration=0.3s steps=3\n"),
+        )
+        .unwrap();
+        let run = engine.run_now(schedule.id, "Dr. Test").await.unwrap();
+        assert!(
+            wait_for(StdDuration::from_secs(15), || lab
+                .store()
+                .get_run(run.id)
+                .is_ok_and(|r| r.status.is_terminal()))
+            .await,
+            "the {outcome} run ended"
+        );
+    }
+    engine.shutdown().await;
+    let conn = lab.db.raw();
+    let mut stmt = conn
+        .prepare("SELECT event FROM outbox WHERE channel = 'email' ORDER BY id")
+        .unwrap();
+    let emails: Vec<String> = stmt
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(emails, ["run_failed", "recovery_resolved"]);
+}

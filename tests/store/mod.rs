@@ -1,5 +1,6 @@
 mod concurrency;
 mod contacts;
+mod events;
 mod history;
 mod migrations;
 mod runs;
