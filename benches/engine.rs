@@ -21,9 +21,15 @@ use std::time::{Duration as StdDuration, Instant, SystemTime, UNIX_EPOCH};
 use chrono::{DateTime, Duration, Utc};
 use deckhand::clock::{Clock, SystemClock};
 use deckhand::engine::{Engine, ProcessMonitor, RobotMonitor, WallTimer};
-use deckhand::model::{Recurrence, RunStatus, ScheduleDraft, SettingKey};
+use deckhand::model::{
+    ContactDraft, EventKind, Recurrence, RunStatus, ScheduleDraft, SettingKey, SmtpSettings,
+    TlsMode,
+};
+use deckhand::notify::{self, Delivering, DeliveryPolicy, DesktopNotifications, Smtp};
 use deckhand::runner::HxRunRunner;
+use deckhand::secrets::Secrets;
 use deckhand::store::Store;
+use strum::IntoEnumIterator;
 
 /// The child: note the wall time (ns since the epoch) into the file named, then exit.
 fn child(path: &str) {
@@ -161,12 +167,63 @@ fn deckhand<M: RobotMonitor>(
         };
         store.create_schedule(&draft, "bench").unwrap();
     }
+    // Five people who want to hear everything, and a mail server that refuses connections:
+    // every state change queues messages and the delivery task keeps failing and retrying
+    // beside the engine, as it would during a mail outage.
+    let contacts = if std::env::var_os("DECKHAND_BENCH_NO_MAIL").is_some() {
+        0
+    } else {
+        5
+    };
+    for n in 0..contacts {
+        store
+            .create_contact(
+                &ContactDraft {
+                    name: format!("Person {n}"),
+                    email: format!("person{n}@lab.example.org"),
+                    enabled: true,
+                    events: EventKind::iter().collect(),
+                },
+                "bench",
+            )
+            .unwrap();
+    }
+    store
+        .set_smtp_settings(
+            &SmtpSettings {
+                host: "127.0.0.1".into(),
+                port: 9,
+                tls: TlsMode::None,
+                username: None,
+                from_address: "deckhand@lab.example.org".into(),
+            },
+            "bench",
+        )
+        .unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     let reader = Store::open(&db, clock.clone()).unwrap();
+    let outbox_store = Store::open(&db, clock.clone()).unwrap();
+    let deliver = std::env::var_os("DECKHAND_BENCH_NO_OUTBOX").is_none();
     runtime.block_on(async {
+        let outbox = deliver.then(|| {
+            notify::start(Delivering::<Smtp, DesktopNotifications> {
+                store: outbox_store,
+                mailer: Arc::new(Smtp),
+                desktop: None,
+                secrets: Arc::new(Secrets::session_only("bench")),
+                clock: clock.clone(),
+                policy: DeliveryPolicy {
+                    first_retry: StdDuration::from_millis(200),
+                    ..DeliveryPolicy::default()
+                },
+            })
+        });
+        if let Some(outbox) = &outbox {
+            store.set_outbox_bell(outbox.bell());
+        }
         let runner = Arc::new(HxRunRunner::new());
         let (engine, task) = Engine::start(
             store,
@@ -190,7 +247,15 @@ fn deckhand<M: RobotMonitor>(
         }
         engine.shutdown().await;
         task.await.unwrap();
+        if let Some(outbox) = outbox {
+            outbox.shutdown().await;
+        }
     });
+    let queued: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM outbox", [], |row| row.get(0))
+        .unwrap();
+    println!("   ({queued} messages queued meanwhile; the mail server refused them all)");
     latencies(slots)
 }
 

@@ -14,12 +14,16 @@ pub struct MailError {
     pub message: String,
     /// The server may accept it later (connection refused, 4xx): retry with backoff.
     pub temporary: bool,
+    /// The server could not be reached or talked to at all (refused, timed out, TLS failed):
+    /// no other message would get through now either.
+    pub unreachable: bool,
 }
 
 fn permanent(message: String) -> MailError {
     MailError {
         message,
         temporary: false,
+        unreachable: false,
     }
 }
 
@@ -93,6 +97,8 @@ pub async fn send_with_id(
     }
     let response = builder.build().send(message).await.map_err(|e| MailError {
         temporary: e.is_transient() || e.is_timeout() || !e.is_permanent(),
+        // Not an answer to this message (4xx / 5xx) but no conversation at all.
+        unreachable: e.is_timeout() || !(e.is_transient() || e.is_permanent()),
         message: format!(
             "{}:{} did not take the message: {e}",
             settings.host, settings.port

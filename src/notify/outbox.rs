@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use log::{info, warn};
 use tokio::sync::{Notify, watch};
-use tokio::task::JoinHandle;
 
 use super::email::{self, MailError};
 use super::message::{Facts, Rendered, render, render_desktop};
@@ -71,6 +70,8 @@ pub struct DeliveryPolicy {
     /// How often the task looks at the outbox even when nothing rang (messages queued by
     /// another program, such as the CLI).
     pub poll: Duration,
+    /// How long after the bell rings the task looks (so a burst of writes is over).
+    pub settle: Duration,
 }
 
 impl Default for DeliveryPolicy {
@@ -81,6 +82,7 @@ impl Default for DeliveryPolicy {
             give_up_after: Duration::from_secs(3 * 24 * 3600),
             desktop_fresh: Duration::from_secs(3600),
             poll: Duration::from_secs(30),
+            settle: Duration::from_millis(250),
         }
     }
 }
@@ -99,7 +101,7 @@ impl DeliveryPolicy {
 pub struct Outbox {
     bell: Arc<Notify>,
     stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
+    done: tokio::sync::oneshot::Receiver<()>,
 }
 
 impl Outbox {
@@ -117,7 +119,7 @@ impl Outbox {
     /// Stops after the message being sent, if any.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
-        let _ = self.task.await;
+        let _ = self.done.await;
     }
 }
 
@@ -131,13 +133,31 @@ pub struct Delivering<M, D> {
     pub policy: DeliveryPolicy,
 }
 
-/// Starts the delivery task on the current tokio runtime. Without a desktop notifier (a
-/// headless `deckhand run`), desktop messages are recorded as not shown.
+/// Starts the delivery task on a thread of its own (with its own small runtime), so that
+/// talking to a slow or absent mail server never takes a moment from the engine's threads.
+/// Without a desktop notifier (a headless `deckhand run`), desktop messages are recorded as
+/// not shown.
 pub fn start<M: Mailer, D: DesktopNotifier>(parts: Delivering<M, D>) -> Outbox {
     let bell = Arc::new(Notify::new());
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(run(parts, bell.clone(), stopped));
-    Outbox { bell, stop, task }
+    let (finished, done) = tokio::sync::oneshot::channel();
+    let ring = bell.clone();
+    let spawned = std::thread::Builder::new()
+        .name("deckhand-outbox".to_owned())
+        .spawn(move || {
+            match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime.block_on(run(parts, ring, stopped)),
+                Err(e) => warn!("the delivery task cannot start: {e}; nothing will be sent"),
+            }
+            let _ = finished.send(());
+        });
+    if let Err(e) = spawned {
+        warn!("the delivery task cannot start: {e}; nothing will be sent");
+    }
+    Outbox { bell, stop, done }
 }
 
 async fn run<M: Mailer, D: DesktopNotifier>(
@@ -145,12 +165,17 @@ async fn run<M: Mailer, D: DesktopNotifier>(
     bell: Arc<Notify>,
     mut stopped: watch::Receiver<bool>,
 ) {
+    // While the mail server is unreachable, no email is tried until this time; the attempts
+    // at reaching it back off like a message's own retries.
+    let mut mail_down_until: Option<chrono::DateTime<chrono::Utc>> = None;
+    let mut down_streak = 0u32;
     loop {
         if *stopped.borrow() {
             return;
         }
         let now = parts.clock.now();
-        let due = match parts.store.due_outbox(now, 20) {
+        let email = mail_down_until.is_none_or(|until| now >= until);
+        let due = match parts.store.due_outbox_on(now, 20, email) {
             Ok(due) => due,
             Err(e) => {
                 warn!("the outbox cannot be read ({e}); trying again shortly");
@@ -158,28 +183,56 @@ async fn run<M: Mailer, D: DesktopNotifier>(
             }
         };
         let full = due.len() == 20;
+        let mut server_down = false;
         for entry in due {
             if *stopped.borrow() {
                 return;
             }
-            deliver(&mut parts, entry).await;
+            // Once the mail server is found unreachable, the other emails wait for the same
+            // retry rather than knocking on a closed door one by one.
+            if server_down && entry.channel == Channel::Email {
+                continue;
+            }
+            let is_email = entry.channel == Channel::Email;
+            if deliver(&mut parts, entry).await {
+                server_down = true;
+                down_streak += 1;
+                let wait = parts.policy.retry_delay(down_streak);
+                mail_down_until = Some(
+                    parts.clock.now()
+                        + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::minutes(15)),
+                );
+            } else if is_email {
+                mail_down_until = None;
+                down_streak = 0;
+            }
         }
-        if full {
+        if full && !server_down {
             continue;
         }
+        let email = mail_down_until.is_none_or(|until| parts.clock.now() >= until);
         let mut wait = parts.policy.poll;
-        if let Ok(Some(next)) = parts.store.next_outbox_attempt() {
-            let until = (next - parts.clock.now())
-                .to_std()
-                .unwrap_or(Duration::ZERO);
-            wait = wait.min(until);
+        if let Ok(Some(next)) = parts.store.next_outbox_attempt(email) {
+            wait = wait.min(until(&parts, next));
+        }
+        if let Some(down) = mail_down_until {
+            wait = wait.min(until(&parts, down));
         }
         tokio::select! {
-            _ = bell.notified() => {}
+            _ = bell.notified() => {
+                // Let the change that rang finish its burst (the engine writes several
+                // things around a slot) before reading the outbox.
+                tokio::time::sleep(parts.policy.settle).await;
+            }
             _ = tokio::time::sleep(wait) => {}
             _ = stopped.changed() => return,
         }
     }
+}
+
+/// How long from now until `at` (zero if past).
+fn until<M, D>(parts: &Delivering<M, D>, at: chrono::DateTime<chrono::Utc>) -> Duration {
+    (at - parts.clock.now()).to_std().unwrap_or(Duration::ZERO)
 }
 
 /// A Message-ID that is the same every time this message is sent, so a resend after a crash
@@ -193,13 +246,19 @@ fn message_id(entry: &OutboxEntry, settings: &SmtpSettings) -> String {
     format!("<{}@{domain}>", id.simple())
 }
 
-async fn deliver<M: Mailer, D: DesktopNotifier>(parts: &mut Delivering<M, D>, entry: OutboxEntry) {
+/// Delivers one message and records the attempt. Returns whether the mail server itself
+/// could not be reached (so other emails need not be tried now).
+async fn deliver<M: Mailer, D: DesktopNotifier>(
+    parts: &mut Delivering<M, D>,
+    entry: OutboxEntry,
+) -> bool {
     let facts: Facts = serde_json::from_value(entry.payload.clone()).unwrap_or_default();
     let rendered = render(entry.event, &facts);
     let outcome = match entry.channel {
         Channel::Email => email_attempt(parts, &entry, &rendered).await,
         Channel::Desktop => desktop_attempt(parts, &entry).await,
     };
+    let mut server_unreachable = false;
     let delivery = match outcome {
         Ok(answer) => {
             info!(
@@ -211,6 +270,7 @@ async fn deliver<M: Mailer, D: DesktopNotifier>(parts: &mut Delivering<M, D>, en
         Err(MailError {
             message,
             temporary: true,
+            unreachable,
         }) if age(parts, &entry) < parts.policy.give_up_after => {
             let delay = parts.policy.retry_delay(entry.attempts + 1);
             let retry_at = parts.clock.now()
@@ -219,6 +279,7 @@ async fn deliver<M: Mailer, D: DesktopNotifier>(parts: &mut Delivering<M, D>, en
                 "{} '{}' not delivered ({message}); trying again at {retry_at}",
                 entry.channel, rendered.subject
             );
+            server_unreachable = unreachable;
             Delivery::Retry {
                 error: message,
                 retry_at,
@@ -240,6 +301,7 @@ async fn deliver<M: Mailer, D: DesktopNotifier>(parts: &mut Delivering<M, D>, en
             entry.id
         );
     }
+    server_unreachable
 }
 
 fn age<M, D>(parts: &Delivering<M, D>, entry: &OutboxEntry) -> Duration {
@@ -248,10 +310,12 @@ fn age<M, D>(parts: &Delivering<M, D>, entry: &OutboxEntry) -> Duration {
         .unwrap_or(Duration::ZERO)
 }
 
+/// A problem that stops every email for now (no password, settings unreadable).
 fn temporary(message: String) -> MailError {
     MailError {
         message,
         temporary: true,
+        unreachable: true,
     }
 }
 
@@ -259,6 +323,7 @@ fn permanent(message: String) -> MailError {
     MailError {
         message,
         temporary: false,
+        unreachable: false,
     }
 }
 

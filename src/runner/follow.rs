@@ -1,7 +1,7 @@
 //! Following a launched method: finding its trace file, reading it as it grows, watching for
 //! a stuck or overrunning run, and judging the outcome when the process ends.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -17,7 +17,14 @@ use crate::trace::{self, Classification, LineReader, TraceOutcome, TraceState};
 pub const POLL: Duration = Duration::from_millis(250);
 
 /// Trace files already being followed, so two runs never read the same one.
-pub type Claimed = Arc<Mutex<HashSet<PathBuf>>>;
+/// Traces taken by a run: `None` while it follows it, `Some(when)` once it finished with it.
+/// A finished trace stays taken for a while, so a run launched right after cannot mistake
+/// it (fresh, same method) for its own.
+pub type Claimed = Arc<Mutex<HashMap<PathBuf, Option<Instant>>>>;
+
+/// How long a finished run's trace stays taken: well past the 2 s freshness slack of
+/// [`find`], after which its creation time rules it out anyway.
+const KEEP_FINISHED: Duration = Duration::from_secs(60);
 
 /// What the follower needs to know.
 pub struct Watch {
@@ -94,13 +101,12 @@ fn find(watch: &Watch) -> Option<Follower> {
             .metadata()
             .and_then(|m| m.created().or_else(|_| m.modified()))
             .is_ok_and(|at| at >= earliest);
-        if !fresh
-            || watch
-                .claimed
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains(&path)
-        {
+        let taken = {
+            let mut claimed = watch.claimed.lock().unwrap_or_else(|e| e.into_inner());
+            claimed.retain(|_, done| done.is_none_or(|at| at.elapsed() < KEEP_FINISHED));
+            claimed.contains_key(&path)
+        };
+        if !fresh || taken {
             continue;
         }
         let Some(mut follower) = open(&path) else {
@@ -111,14 +117,12 @@ fn find(watch: &Watch) -> Option<Follower> {
             .state
             .method_file()
             .is_some_and(|named| trace::same_method(named, &method));
-        if ours
-            && watch
-                .claimed
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(path.clone())
-        {
-            return Some(follower);
+        if ours {
+            let mut claimed = watch.claimed.lock().unwrap_or_else(|e| e.into_inner());
+            if let std::collections::hash_map::Entry::Vacant(slot) = claimed.entry(path.clone()) {
+                slot.insert(None);
+                return Some(follower);
+            }
         }
     }
     None
@@ -138,7 +142,7 @@ pub async fn follow(process: Process, watch: Watch) -> Outcome {
             .claimed
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(f.path.clone());
+            .insert(f.path.clone(), None);
     }
     let (mut stuck, mut overrun, mut announced_start) = (false, false, false);
     let mut process = process;
@@ -199,7 +203,7 @@ pub async fn follow(process: Process, watch: Watch) -> Outcome {
             .claimed
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .remove(path);
+            .insert(path.clone(), Some(Instant::now()));
     }
     judge(classification, path, exit, &watch.log_folder)
 }

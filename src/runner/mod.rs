@@ -4,7 +4,7 @@
 mod follow;
 mod method;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -27,7 +27,7 @@ pub struct HxRunRunner {
 impl HxRunRunner {
     pub fn new() -> Self {
         HxRunRunner {
-            claimed: Arc::new(Mutex::new(HashSet::new())),
+            claimed: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 }

@@ -93,12 +93,14 @@ pub(super) fn enqueue_in(
     now: DateTime<Utc>,
     draft: &OutboxDraft,
 ) -> Result<bool> {
-    let inserted = tx.execute(
-        "INSERT INTO outbox (dedupe_key, event, run_id, schedule_id, contact_id, channel,
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO outbox (dedupe_key, event, run_id, schedule_id, contact_id, channel,
             payload, status, next_attempt_at, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?8)
          ON CONFLICT (dedupe_key) DO NOTHING",
-        params![
+        )?
+        .execute(params![
             draft.dedupe_key(),
             draft.event,
             draft.run_id,
@@ -107,8 +109,7 @@ pub(super) fn enqueue_in(
             draft.channel,
             draft.payload.to_string(),
             ms(now)
-        ],
-    )?;
+        ])?;
     Ok(inserted == 1)
 }
 
@@ -375,12 +376,23 @@ impl Store {
 
     /// Pending messages whose next attempt is due at `now`, oldest first.
     pub fn due_outbox(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<OutboxEntry>> {
-        let mut stmt = self.conn.prepare(&format!(
+        self.due_outbox_on(now, limit, true)
+    }
+
+    /// [`Store::due_outbox`], leaving emails out unless `email` (while the mail server is
+    /// down, only desktop messages are worth looking at).
+    pub fn due_outbox_on(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+        email: bool,
+    ) -> Result<Vec<OutboxEntry>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {OUTBOX_COLUMNS} FROM outbox
-             WHERE status = 'pending' AND next_attempt_at <= ?1
+             WHERE status = 'pending' AND next_attempt_at <= ?1 AND (?3 OR channel <> 'email')
              ORDER BY next_attempt_at, id LIMIT ?2"
         ))?;
-        let rows = stmt.query_map(params![ms(now), limit], outbox_from_row)?;
+        let rows = stmt.query_map(params![ms(now), limit, email], outbox_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -519,11 +531,12 @@ impl Store {
         })
     }
 
-    /// When the next pending message is due, if any is.
-    pub fn next_outbox_attempt(&self) -> Result<Option<DateTime<Utc>>> {
+    /// When the next pending message is due, if any is (emails only if `email`).
+    pub fn next_outbox_attempt(&self, email: bool) -> Result<Option<DateTime<Utc>>> {
         let at: Option<i64> = self.conn.query_row(
-            "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'",
-            [],
+            "SELECT MIN(next_attempt_at) FROM outbox
+             WHERE status = 'pending' AND (?1 OR channel <> 'email')",
+            [email],
             |row| row.get(0),
         )?;
         opt_time(at).map_err(Into::into)

@@ -14,7 +14,7 @@ use rusqlite::{Transaction, params};
 
 use super::Result;
 use super::contacts::{contacts_in, enqueue_in};
-use super::settings::settings_in;
+use super::settings::simulation_in;
 use crate::model::{Channel, EventKind, OutboxDraft, Run, RunStatus, Schedule};
 use crate::notify::Facts;
 
@@ -52,7 +52,7 @@ fn facts(tx: &Transaction<'_>, schedule: &Schedule, run: Option<&Run>) -> Result
         needs_recovery: schedule.recovery.is_some(),
         count: run.and_then(|r| r.missed_count),
         attempt: run.map(|r| r.attempt),
-        simulation: settings_in(tx)?.simulation,
+        simulation: simulation_in(tx)?,
         ..Facts::default()
     })
 }
@@ -68,6 +68,17 @@ fn queue(
     occurrence: Option<String>,
     facts: &Facts,
 ) -> Result<()> {
+    let contacts = contacts_in(tx)?;
+    let desktop = events.first().filter(|event| {
+        event.needs_a_person() || run.is_some_and(|r| r.origin == crate::model::RunOrigin::Manual)
+    });
+    let wanted: Vec<_> = contacts
+        .iter()
+        .filter_map(|c| events.iter().find(|&&e| c.wants(e)).map(|&e| (c.id, e)))
+        .collect();
+    if wanted.is_empty() && desktop.is_none() {
+        return Ok(());
+    }
     let payload = serde_json::to_value(facts).expect("facts serialize");
     let draft = |event, contact_id, channel| OutboxDraft {
         event,
@@ -78,16 +89,11 @@ fn queue(
         occurrence: occurrence.clone(),
         payload: payload.clone(),
     };
-    for contact in contacts_in(tx)? {
-        if let Some(&event) = events.iter().find(|&&e| contact.wants(e)) {
-            enqueue_in(tx, now, &draft(event, Some(contact.id), Channel::Email))?;
-        }
+    for (contact, event) in wanted {
+        enqueue_in(tx, now, &draft(event, Some(contact), Channel::Email))?;
     }
     // The desktop shows what needs a person, and the runs someone started by hand.
-    if let Some(&event) = events.first()
-        && (event.needs_a_person()
-            || run.is_some_and(|r| r.origin == crate::model::RunOrigin::Manual))
-    {
+    if let Some(&event) = desktop {
         enqueue_in(tx, now, &draft(event, None, Channel::Desktop))?;
     }
     Ok(())

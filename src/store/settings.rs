@@ -64,6 +64,20 @@ pub(super) fn settings_in(conn: &rusqlite::Connection) -> Result<AppSettings> {
     Ok(settings_from(&stored))
 }
 
+/// Whether runs go to the simulator (the one setting every notification needs).
+pub(super) fn simulation_in(conn: &rusqlite::Connection) -> Result<bool> {
+    let stored: Option<String> = conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([SettingKey::Simulation.to_string()], |row| row.get(0))
+        .optional()?;
+    Ok(match stored {
+        Some(value) => validate::setting(SettingKey::Simulation, &value)
+            .map(|v| v == "true")
+            .unwrap_or(AppSettings::default().simulation),
+        None => AppSettings::default().simulation,
+    })
+}
+
 impl Store {
     /// Every setting, stored or default.
     pub fn settings(&self) -> Result<AppSettings> {

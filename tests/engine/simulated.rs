@@ -481,6 +481,7 @@ async fn alerts_follow_state_changes_not_repetitions() {
     };
     let schedule = lab.store().create_schedule(&draft, "test").unwrap();
     let engine = lab.start();
+    let mut ended = Vec::new();
     for outcome in ["step-error", "step-error", "completed"] {
         std::fs::write(
             &method,
@@ -496,6 +497,7 @@ async fn alerts_follow_state_changes_not_repetitions() {
             .await,
             "the {outcome} run ended"
         );
+        ended.push(lab.store().get_run(run.id).unwrap());
     }
     engine.shutdown().await;
     let conn = lab.db.raw();
@@ -507,5 +509,13 @@ async fn alerts_follow_state_changes_not_repetitions() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(emails, ["run_failed", "recovery_resolved"]);
+    assert_eq!(
+        emails,
+        ["run_failed", "recovery_resolved"],
+        "{:#?}",
+        ended
+            .iter()
+            .map(|r| (r.status, r.outcome_detail.clone(), r.error_message.clone()))
+            .collect::<Vec<_>>()
+    );
 }
