@@ -33,11 +33,13 @@ step "Building the UI (ui/dist)"
 
 # The plain cargo build embeds ui/dist into the binary (the crate enables
 # tauri/custom-protocol by default), so no dev server is involved.
-step "Building the desktop app, the scheduler and the VENUS simulator ($profile)"
+step "Building the desktop app, the command line and the VENUS simulator ($profile)"
 cargo build -p deckhand-desktop -p deckhand --bins "${cargo_profile_flag[@]}"
 app="$repo/target/$profile/deckhand-desktop"
 scheduler="$repo/target/$profile/deckhand"
 [[ -x "$app" && -x "$scheduler" ]] || fail "the build finished but $app or $scheduler is missing."
+# The app finds the simulator beside itself.
+[[ -x "$repo/target/$profile/deckhand-sim" ]] || fail "the build finished but deckhand-sim is missing."
 
 # --- Start it ----------------------------------------------------------------------------------
 step "Starting Deckhand"
@@ -47,13 +49,9 @@ else
   echo "Database: the default one in your data folder (set DECKHAND_DB to use another)."
 fi
 
-# The scheduler runs beside the window until the window closes (the app does not host it
-# yet). On a machine without VENUS its first start sets up the bundled simulator, and the
-# window shows "Simulation".
-"$scheduler" run &
-scheduler_pid=$!
-trap 'kill "$scheduler_pid" 2>/dev/null || true; wait "$scheduler_pid" 2>/dev/null || true' EXIT
-echo "Scheduler started (process $scheduler_pid); its log is in the logs folder beside the database."
+# The window hosts the scheduler. On a machine without VENUS its first start sets up the
+# bundled simulator, and the window shows "Simulation". Logs go to the logs folder beside the
+# database.
 
 # WebKitGTK wants a D-Bus session; a bare root shell or SSH login has none.
 run=("$app")
@@ -62,7 +60,7 @@ if [[ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]] && command -v dbus-run-session >/dev
 fi
 
 if [[ -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ]]; then
-  echo "Close the window to stop (the scheduler stops with it)."
+  echo "Closing the window hides it in the tray; the scheduler keeps running. Quit from the tray icon's menu (or press Ctrl+C here)."
   "${run[@]}"
 else
   cat <<'EOF'
