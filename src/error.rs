@@ -60,3 +60,47 @@ impl From<ConfigError> for IpcError {
         IpcError::new("config", error.to_string())
     }
 }
+
+impl From<crate::engine::EngineError> for IpcError {
+    fn from(error: crate::engine::EngineError) -> Self {
+        match error {
+            crate::engine::EngineError::Store(e) => e.into(),
+            e => IpcError::new(e.code(), e.to_string()),
+        }
+    }
+}
+
+impl From<FieldError> for IpcError {
+    fn from(error: FieldError) -> Self {
+        StoreError::from(error).into()
+    }
+}
+
+impl From<crate::validate::Invalid> for IpcError {
+    fn from(error: crate::validate::Invalid) -> Self {
+        StoreError::Invalid(error).into()
+    }
+}
+
+impl From<crate::notify::TestEmailError> for IpcError {
+    fn from(error: crate::notify::TestEmailError) -> Self {
+        use crate::notify::TestEmailError as E;
+        match error {
+            E::Store(e) => e.into(),
+            e @ (E::NoServer | E::NoRecipient) => IpcError::new("invalid_input", e.to_string()),
+            e @ E::NoPassword { .. } => IpcError::new("no_password", e.to_string()),
+            e @ E::Secrets(_) => IpcError::new("keyring_unavailable", e.to_string()),
+        }
+    }
+}
+
+impl From<crate::secrets::SecretsError> for IpcError {
+    fn from(error: crate::secrets::SecretsError) -> Self {
+        match error {
+            crate::secrets::SecretsError::Empty => {
+                FieldError::new("password", error.to_string()).into()
+            }
+            e => IpcError::new("keyring_unavailable", e.to_string()),
+        }
+    }
+}

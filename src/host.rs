@@ -37,6 +37,12 @@ pub struct Hosted {
 }
 
 impl Hosted {
+    /// The bell that makes the delivery task look at the outbox: give it to every store this
+    /// program writes through, so its changes' messages go out at once.
+    pub fn outbox_bell(&self) -> Arc<tokio::sync::Notify> {
+        self.outbox.bell()
+    }
+
     /// The lock file that marks this program as the database's scheduler.
     pub fn lock_path(&self) -> &Path {
         self.lock.path()

@@ -70,8 +70,34 @@ impl HostState {
         self.engine.is_some()
     }
 
+    /// The engine, or why this window cannot reach it.
+    pub fn engine(&self) -> Result<EngineHandle, deckhand::error::IpcError> {
+        self.engine.clone().ok_or_else(|| {
+            deckhand::error::IpcError::new(
+                "scheduler_elsewhere",
+                format!(
+                    "The scheduler does not run in this window, so it cannot do that: {}",
+                    self.not_here.as_deref().unwrap_or("it did not start")
+                ),
+            )
+        })
+    }
+
+    /// The outbox bell, when the scheduler (and so the delivery task) runs here.
+    pub fn outbox_bell(&self) -> Option<Arc<tokio::sync::Notify>> {
+        self.hosted
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(Hosted::outbox_bell)
+    }
+
     pub fn paused(&self) -> bool {
         self.paused.load(Ordering::Relaxed)
+    }
+
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.store(paused, Ordering::Relaxed);
     }
 
     /// What runs, what needs a person, what is next (blocking: call off the UI thread).

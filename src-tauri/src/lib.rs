@@ -128,8 +128,38 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::list_schedules,
+            commands::get_schedule,
+            commands::create_schedule,
+            commands::update_schedule,
+            commands::set_schedule_active,
+            commands::set_schedule_archived,
+            commands::delete_schedule,
+            commands::preview_recurrence,
+            commands::resolve_recovery,
+            commands::run_now,
+            commands::skip_next,
+            commands::cancel_run,
+            commands::abort_run,
+            commands::pick_method_file,
+            commands::get_dashboard,
+            commands::set_scheduler_paused,
+            commands::get_host_status,
+            commands::get_history,
+            commands::export_history_csv,
+            commands::list_contacts,
+            commands::create_contact,
+            commands::update_contact,
+            commands::delete_contact,
+            commands::get_smtp_settings,
+            commands::set_smtp_settings,
+            commands::set_smtp_password,
+            commands::send_test_email,
+            commands::get_notification_log,
+            commands::get_pending_notifications,
             commands::get_settings,
-            commands::get_host_status
+            commands::set_setting,
+            commands::reset_setting,
+            commands::get_audit_log
         ])
         .run(tauri::generate_context!())
         .expect("Deckhand could not start its window");

@@ -47,8 +47,8 @@ pub fn describe(overview: &Overview, paused: bool, engine_here: bool) -> (String
     }
     match overview.needs_recovery.as_slice() {
         [] => {}
-        [name] => parts.push(format!("'{name}' needs recovery")),
-        names => parts.push(format!("{} schedules need recovery", names.len())),
+        [schedule] => parts.push(format!("'{}' needs recovery", schedule.name)),
+        schedules => parts.push(format!("{} schedules need recovery", schedules.len())),
     }
     let running: Vec<_> = overview
         .running
@@ -71,9 +71,8 @@ pub fn describe(overview: &Overview, paused: bool, engine_here: bool) -> (String
     }
     parts.push(
         overview
-            .next
-            .as_ref()
-            .map(|(name, at)| format!("next: '{name}' {}", time(*at)))
+            .next()
+            .map(|u| format!("next: '{}' {}", u.schedule_name, time(u.at)))
             .unwrap_or_else(|| "nothing planned".to_owned()),
     );
     let picture = if overview.needs_attention() {
@@ -180,26 +179,45 @@ pub fn refresh(app: &AppHandle) {
 #[cfg(test)]
 mod tests {
     use chrono::{TimeZone, Utc};
-    use deckhand::model::RunStatus;
-    use deckhand::status::{Current, Overview};
+    use deckhand::model::{RunStatus, Schedule};
+    use deckhand::status::{Current, Overview, Upcoming};
+    use uuid::Uuid;
 
     use super::*;
 
     fn running(name: &str, status: RunStatus) -> Current {
         Current {
+            run_id: Uuid::new_v4(),
+            schedule_id: Uuid::new_v4(),
             schedule_name: name.to_owned(),
             status,
             started_at: Some(Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap()),
+            expected_minutes: None,
         }
+    }
+
+    fn schedule(name: &str) -> Schedule {
+        serde_json::from_value(serde_json::json!({
+            "id": Uuid::new_v4(), "name": name, "methodPath": "Prep.med",
+            "recurrence": {"kind": "daily", "start": "2026-06-01T08:00:00Z"},
+            "retry": {"maxAttempts": 5, "delayMinutes": 2, "backoff": "fixed", "maxDelayMinutes": 30},
+            "missedRuns": {"catchUp": true, "graceMinutes": 15},
+            "expectedDurationMinutes": null, "stuckMinutes": null, "active": false,
+            "archived": false, "recovery": {"note": "aborted", "actor": "engine", "at": "2026-06-01T08:10:00Z"},
+            "nextRun": null, "lastRun": null,
+            "createdAt": "2026-06-01T07:00:00Z", "updatedAt": "2026-06-01T08:10:00Z"
+        }))
+        .expect("a schedule in its JSON form")
     }
 
     #[test]
     fn idle_says_what_comes_next() {
         let overview = Overview {
-            next: Some((
-                "Plate prep".into(),
-                Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap(),
-            )),
+            upcoming: vec![Upcoming {
+                schedule_id: Uuid::new_v4(),
+                schedule_name: "Plate prep".into(),
+                at: Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap(),
+            }],
             ..Overview::default()
         };
         let (text, picture) = describe(&overview, false, true);
@@ -210,12 +228,9 @@ mod tests {
     #[test]
     fn a_stuck_run_or_a_recovery_needs_attention_before_anything_else() {
         let overview = Overview {
-            running: vec![
-                running("Assay", RunStatus::Stuck),
-                running("Prep", RunStatus::Running),
-            ],
-            needs_recovery: vec!["Wash".into()],
-            next: None,
+            running: vec![running("Assay", RunStatus::Stuck), running("Prep", RunStatus::Running)],
+            needs_recovery: vec![schedule("Wash")],
+            upcoming: Vec::new(),
         };
         let (text, picture) = describe(&overview, true, true);
         assert_eq!(picture, ATTENTION);
@@ -239,9 +254,6 @@ mod tests {
         assert_eq!(describe(&busy, false, true).1, RUNNING);
         assert_eq!(describe(&busy, true, true).1, PAUSED);
         let (text, _) = describe(&Overview::default(), false, false);
-        assert!(
-            text.starts_with("Scheduler runs in another program"),
-            "{text}"
-        );
+        assert!(text.starts_with("Scheduler runs in another program"), "{text}");
     }
 }

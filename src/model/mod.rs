@@ -13,7 +13,7 @@ mod settings;
 pub use audit::{AuditAction, AuditEntry, AuditTarget};
 pub use notify::{
     Channel, Contact, ContactDraft, DeliveryStatus, EventKind, NotificationLogEntry, OutboxDraft,
-    OutboxEntry, OutboxStatus, SmtpSettings, TlsMode,
+    OutboxEntry, OutboxStatus, PendingNotification, SmtpSettings, TlsMode,
 };
 pub use run::{
     HistoryEntry, HistoryPage, HistoryQuery, NewRun, Run, RunChanges, RunOrigin, RunStatus,

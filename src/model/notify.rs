@@ -256,3 +256,38 @@ pub struct OutboxEntry {
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
 }
+
+/// A message still waiting to go out, as the notification screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PendingNotification {
+    pub id: i64,
+    pub event: EventKind,
+    pub channel: Channel,
+    pub run_id: Option<Uuid>,
+    pub schedule_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub attempts: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&OutboxEntry> for PendingNotification {
+    fn from(e: &OutboxEntry) -> Self {
+        PendingNotification {
+            id: e.id,
+            event: e.event,
+            channel: e.channel,
+            run_id: e.run_id,
+            schedule_id: e.schedule_id,
+            contact_id: e.contact_id,
+            attempts: e.attempts,
+            next_attempt_at: e.next_attempt_at,
+            last_error: e.last_error.clone(),
+            created_at: e.created_at,
+        }
+    }
+}

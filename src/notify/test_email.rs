@@ -25,8 +25,9 @@ pub enum TestEmailError {
 }
 
 /// What one recipient's test message came to.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct TestEmailResult {
     pub to: String,
     /// The server's answer when it took the message (e.g. `250 OK`).

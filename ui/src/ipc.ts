@@ -5,10 +5,25 @@
 import { invoke, isTauri, type InvokeArgs } from '@tauri-apps/api/core';
 
 import type { AppSettings } from './bindings/AppSettings';
+import type { AuditEntry } from './bindings/AuditEntry';
+import type { Contact } from './bindings/Contact';
+import type { ContactDraft } from './bindings/ContactDraft';
+import type { Dashboard } from './bindings/Dashboard';
+import type { HistoryPage } from './bindings/HistoryPage';
+import type { HistoryQuery } from './bindings/HistoryQuery';
 import type { HostStatus } from './bindings/HostStatus';
 import type { IpcError } from './bindings/IpcError';
+import type { NotificationLogEntry } from './bindings/NotificationLogEntry';
+import type { PasswordKept } from './bindings/PasswordKept';
+import type { PendingNotification } from './bindings/PendingNotification';
+import type { Recurrence } from './bindings/Recurrence';
+import type { Run } from './bindings/Run';
 import type { Schedule } from './bindings/Schedule';
+import type { ScheduleDraft } from './bindings/ScheduleDraft';
 import type { ScheduleListFilter } from './bindings/ScheduleListFilter';
+import type { SettingKey } from './bindings/SettingKey';
+import type { SmtpSettings } from './bindings/SmtpSettings';
+import type { TestEmailResult } from './bindings/TestEmailResult';
 
 /** A failed command: `code` is stable and what the UI switches on; `message` is for people. */
 export class CommandError extends Error {
@@ -67,8 +82,58 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   }
 }
 
+/**
+ * Every command the shell offers (src-tauri/src/commands.rs), typed. Argument names are the
+ * Rust parameter names in camelCase, as Tauri expects.
+ */
 export const commands = {
+  // Schedules
   listSchedules: (filter: ScheduleListFilter) => call<Schedule[]>('list_schedules', { filter }),
-  getSettings: () => call<AppSettings>('get_settings'),
+  getSchedule: (id: string) => call<Schedule>('get_schedule', { id }),
+  createSchedule: (draft: ScheduleDraft) => call<Schedule>('create_schedule', { draft }),
+  updateSchedule: (id: string, draft: ScheduleDraft, expectedUpdatedAt: string) =>
+    call<Schedule>('update_schedule', { id, draft, expectedUpdatedAt }),
+  setScheduleActive: (id: string, active: boolean, expectedUpdatedAt: string) =>
+    call<Schedule>('set_schedule_active', { id, active, expectedUpdatedAt }),
+  setScheduleArchived: (id: string, archived: boolean) =>
+    call<Schedule>('set_schedule_archived', { id, archived }),
+  deleteSchedule: (id: string) => call<number>('delete_schedule', { id }),
+  previewRecurrence: (recurrence: Recurrence, previous: Recurrence | null, count: number) =>
+    call<string[]>('preview_recurrence', { recurrence, previous, count }),
+  resolveRecovery: (id: string, note: string, name: string) =>
+    call<Schedule>('resolve_recovery', { id, note, name }),
+  runNow: (id: string) => call<Run>('run_now', { id }),
+  skipNext: (id: string) => call<Run>('skip_next', { id }),
+  cancelRun: (runId: string) => call<Run>('cancel_run', { runId }),
+  abortRun: (runId: string) => call<Run>('abort_run', { runId }),
+  pickMethodFile: () => call<string | null>('pick_method_file'),
+
+  // The scheduler
+  getDashboard: () => call<Dashboard>('get_dashboard'),
+  setSchedulerPaused: (paused: boolean) => call<null>('set_scheduler_paused', { paused }),
   getHostStatus: () => call<HostStatus>('get_host_status'),
+
+  // History
+  getHistory: (query: HistoryQuery) => call<HistoryPage>('get_history', { query }),
+  exportHistoryCsv: (query: HistoryQuery) => call<number | null>('export_history_csv', { query }),
+
+  // Notifications
+  listContacts: () => call<Contact[]>('list_contacts'),
+  createContact: (draft: ContactDraft) => call<Contact>('create_contact', { draft }),
+  updateContact: (id: string, draft: ContactDraft) => call<Contact>('update_contact', { id, draft }),
+  deleteContact: (id: string) => call<null>('delete_contact', { id }),
+  getSmtpSettings: () => call<SmtpSettings | null>('get_smtp_settings'),
+  setSmtpSettings: (settings: SmtpSettings) => call<SmtpSettings>('set_smtp_settings', { settings }),
+  setSmtpPassword: (password: string) => call<PasswordKept>('set_smtp_password', { password }),
+  sendTestEmail: (to: string | null) => call<TestEmailResult[]>('send_test_email', { to }),
+  getNotificationLog: (limit: number, offset: number) =>
+    call<NotificationLogEntry[]>('get_notification_log', { limit, offset }),
+  getPendingNotifications: () => call<PendingNotification[]>('get_pending_notifications'),
+
+  // Settings and the audit log
+  getSettings: () => call<AppSettings>('get_settings'),
+  setSetting: (key: SettingKey, value: string) => call<AppSettings>('set_setting', { key, value }),
+  resetSetting: (key: SettingKey) => call<AppSettings>('reset_setting', { key }),
+  getAuditLog: (target: string | null, limit: number) =>
+    call<AuditEntry[]>('get_audit_log', { target, limit }),
 };
