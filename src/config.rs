@@ -38,3 +38,10 @@ pub fn resolve_db_path(explicit: Option<PathBuf>) -> Result<PathBuf, ConfigError
     }
     Ok(data_dir()?.join(DB_FILE))
 }
+
+/// Where the log files of the program working on the database at `db` go: `logs` beside it.
+pub fn log_folder(db: &std::path::Path) -> std::path::PathBuf {
+    db.parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join("logs")
+}

@@ -102,3 +102,89 @@ pub fn overview(store: &Store) -> Result<Overview> {
         upcoming,
     })
 }
+
+/// One thing on the calendar: a run that happened (or is happening), or a planned slot.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CalendarItem {
+    pub schedule_id: Uuid,
+    pub schedule_name: String,
+    /// The slot the run is (or was) due at.
+    pub at: DateTime<Utc>,
+    /// The run, when there is one; `None` for a planned slot.
+    pub run: Option<crate::model::Run>,
+    /// The schedule was deleted (its runs keep their old name).
+    pub schedule_deleted: bool,
+}
+
+/// At most this many items per calendar range (a week of a schedule every minute would be
+/// 10,080).
+pub const CALENDAR_LIMIT: usize = 2000;
+
+/// The calendar between `from` and `to`: every run whose slot falls in the range (live and of
+/// deleted schedules), and the planned slots of schedules that will run, in zone `tz`, sorted
+/// by time. A planned slot that already has a run is shown as the run.
+pub fn calendar<Tz: chrono::TimeZone>(
+    store: &Store,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+    tz: &Tz,
+) -> Result<Vec<CalendarItem>> {
+    let mut items = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let query = crate::model::HistoryQuery {
+        from: Some(from),
+        to: Some(to),
+        limit: 1000,
+        ..Default::default()
+    };
+    let mut offset = 0;
+    loop {
+        let page = store.history(&crate::model::HistoryQuery {
+            offset,
+            ..query.clone()
+        })?;
+        for entry in page.entries {
+            seen.insert((entry.run.schedule_id, entry.run.slot));
+            items.push(CalendarItem {
+                schedule_id: entry.run.schedule_id,
+                schedule_name: entry.schedule_name,
+                at: entry.run.slot,
+                run: Some(entry.run),
+                schedule_deleted: entry.schedule_deleted,
+            });
+        }
+        if !page.has_more || items.len() >= CALENDAR_LIMIT {
+            break;
+        }
+        offset += 1000;
+    }
+    // Planned slots: from now (or the range's start, if later) for schedules that will run.
+    let planned_from = from.max(now);
+    for schedule in store.list_schedules(ScheduleListFilter::Active)? {
+        if !schedule.active || schedule.recovery.is_some() {
+            continue;
+        }
+        let mut next = crate::slots::at_or_after(&schedule.recurrence, planned_from, tz);
+        while let Some(at) = next.filter(|at| *at < to) {
+            if items.len() >= CALENDAR_LIMIT {
+                break;
+            }
+            if seen.insert((schedule.id, at)) {
+                items.push(CalendarItem {
+                    schedule_id: schedule.id,
+                    schedule_name: schedule.name.clone(),
+                    at,
+                    run: None,
+                    schedule_deleted: false,
+                });
+            }
+            next = crate::slots::after(&schedule.recurrence, at, tz);
+        }
+    }
+    items.sort_by_key(|i| i.at);
+    items.truncate(CALENDAR_LIMIT);
+    Ok(items)
+}

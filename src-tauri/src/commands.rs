@@ -90,8 +90,10 @@ pub async fn create_schedule(
     host: Host<'_>,
     draft: ScheduleDraft,
 ) -> Result<Schedule, IpcError> {
-    let schedule =
-        with_store(&state, move |store| Ok(store.create_schedule(&draft, &actor())?)).await?;
+    let schedule = with_store(&state, move |store| {
+        Ok(store.create_schedule(&draft, &actor())?)
+    })
+    .await?;
     changed(&host, schedule.id);
     Ok(schedule)
 }
@@ -141,8 +143,10 @@ pub async fn set_schedule_archived(
     id: Uuid,
     archived: bool,
 ) -> Result<Schedule, IpcError> {
-    let schedule =
-        with_store(&state, move |store| Ok(store.set_archived(id, archived, &actor())?)).await?;
+    let schedule = with_store(&state, move |store| {
+        Ok(store.set_archived(id, archived, &actor())?)
+    })
+    .await?;
     changed(&host, schedule.id);
     Ok(schedule)
 }
@@ -154,7 +158,11 @@ pub async fn delete_schedule(
     host: Host<'_>,
     id: Uuid,
 ) -> Result<usize, IpcError> {
-    let kept = with_store(&state, move |store| Ok(store.delete_schedule(id, &actor())?)).await?;
+    let kept = with_store(
+        &state,
+        move |store| Ok(store.delete_schedule(id, &actor())?),
+    )
+    .await?;
     changed(&host, id);
     Ok(kept)
 }
@@ -186,8 +194,10 @@ pub async fn resolve_recovery(
     note: String,
     name: String,
 ) -> Result<Schedule, IpcError> {
-    let schedule =
-        with_store(&state, move |store| Ok(store.resolve_recovery(id, &note, &name)?)).await?;
+    let schedule = with_store(&state, move |store| {
+        Ok(store.resolve_recovery(id, &note, &name)?)
+    })
+    .await?;
     changed(&host, schedule.id);
     Ok(schedule)
 }
@@ -220,7 +230,12 @@ pub async fn abort_run(
 ) -> Result<Run, IpcError> {
     match host.engine() {
         Ok(engine) => Ok(engine.abort(run_id, &actor()).await?),
-        Err(_) => with_store(&state, move |store| Ok(store.request_abort(run_id, &actor())?)).await,
+        Err(_) => {
+            with_store(&state, move |store| {
+                Ok(store.request_abort(run_id, &actor())?)
+            })
+            .await
+        }
     }
 }
 
@@ -318,6 +333,48 @@ pub fn get_host_status(host: Host<'_>) -> HostStatus {
     HostStatus::new(host.not_here.clone(), &host.secrets)
 }
 
+/// Whether Deckhand starts when this user logs in.
+#[tauri::command]
+pub fn get_autostart(app: AppHandle) -> Result<bool, IpcError> {
+    use tauri_plugin_autostart::ManagerExt;
+    app.autolaunch().is_enabled().map_err(|e| {
+        IpcError::new(
+            "io",
+            format!("Could not tell whether Deckhand starts at login: {e}"),
+        )
+    })
+}
+
+/// Makes Deckhand start (or not) when this user logs in.
+#[tauri::command]
+pub fn set_autostart(app: AppHandle, enabled: bool) -> Result<bool, IpcError> {
+    use tauri_plugin_autostart::ManagerExt;
+    let launcher = app.autolaunch();
+    let result = if enabled {
+        launcher.enable()
+    } else {
+        launcher.disable()
+    };
+    result.map_err(|e| IpcError::new("io", format!("Could not change starting at login: {e}")))?;
+    log::info!("start at login {}", if enabled { "on" } else { "off" });
+    Ok(enabled)
+}
+
+/// Opens the folder with Deckhand's log files in the file manager.
+#[tauri::command]
+pub fn open_logs_folder(app: AppHandle) -> Result<String, IpcError> {
+    use tauri_plugin_opener::OpenerExt;
+    let db = deckhand::config::resolve_db_path(None)?;
+    let folder = deckhand::config::log_folder(&db);
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| IpcError::new("io", format!("Could not create {}: {e}", folder.display())))?;
+    let shown = folder.to_string_lossy().into_owned();
+    app.opener()
+        .open_path(&shown, None::<&str>)
+        .map_err(|e| IpcError::new("io", format!("Could not open {shown}: {e}")))?;
+    Ok(shown)
+}
+
 // --- History ---------------------------------------------------------------------------------
 
 /// One page of history.
@@ -368,6 +425,32 @@ pub async fn export_history_csv(
     .await
 }
 
+/// The calendar between two instants: runs that happened and slots still to come, in the
+/// PC's time zone.
+#[tauri::command]
+pub async fn get_calendar(
+    state: State<'_, StoreState>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<deckhand::status::CalendarItem>, IpcError> {
+    if to <= from || to - from > chrono::Duration::days(62) {
+        return Err(IpcError::new(
+            "invalid_input",
+            "The calendar shows at most two months at a time, and the end must come after the start.",
+        ));
+    }
+    with_store(&state, move |store| {
+        Ok(deckhand::status::calendar(
+            store,
+            from,
+            to,
+            Utc::now(),
+            &chrono::Local,
+        )?)
+    })
+    .await
+}
+
 // --- Notifications ---------------------------------------------------------------------------
 
 #[tauri::command]
@@ -380,7 +463,10 @@ pub async fn create_contact(
     state: State<'_, StoreState>,
     draft: ContactDraft,
 ) -> Result<Contact, IpcError> {
-    with_store(&state, move |store| Ok(store.create_contact(&draft, &actor())?)).await
+    with_store(&state, move |store| {
+        Ok(store.create_contact(&draft, &actor())?)
+    })
+    .await
 }
 
 #[tauri::command]

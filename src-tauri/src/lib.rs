@@ -18,6 +18,13 @@ use host::HostState;
 use state::StoreState;
 use tauri::{AppHandle, Manager, WindowEvent};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+
+/// What of the window is remembered between starts: size, position, maximised — not whether
+/// it was hidden in the tray.
+fn window_state_flags() -> StateFlags {
+    StateFlags::all() & !StateFlags::VISIBLE
+}
 
 /// Whether the tray icon exists (where it does not, closing the window quits).
 static TRAY: AtomicBool = AtomicBool::new(false);
@@ -77,6 +84,9 @@ pub(crate) fn quit(app: &AppHandle) {
 
 async fn stop_and_exit(app: &AppHandle, host: &HostState) {
     log::info!("quitting: the scheduler stops; methods in flight keep running");
+    if let Err(e) = app.save_window_state(window_state_flags()) {
+        log::warn!("could not remember the window's size and position: {e}");
+    }
     host.shutdown().await;
     app.exit(0);
 }
@@ -89,8 +99,7 @@ async fn stop_and_exit(app: &AppHandle, host: &HostState) {
 /// nothing to show an error in, so the message goes to stderr.
 pub fn run() {
     let db = deckhand::config::resolve_db_path(None).ok();
-    // Logs beside the database, as `deckhand run` writes them (the "open logs folder" action
-    // comes with the settings page).
+    // Logs beside the database, as `deckhand run` writes them ("Open logs folder" in Settings).
     let _logger = db.as_ref().and_then(|path| {
         let folder = path
             .parent()
@@ -101,6 +110,20 @@ pub fn run() {
             .ok()
     });
     tauri::Builder::default()
+        // First: a second launch hands over to the running Deckhand, which shows its window.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            show_window(app);
+        }))
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(window_state_flags())
+                .build(),
+        )
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(StoreState::open())
         .setup(move |app| {
@@ -120,6 +143,7 @@ pub fn run() {
                 // The scheduler keeps running behind the tray; Quit is in the tray's menu.
                 api.prevent_close();
                 if TRAY.load(Ordering::Relaxed) {
+                    let _ = window.app_handle().save_window_state(window_state_flags());
                     let _ = window.hide();
                 } else {
                     quit(window.app_handle());
@@ -144,8 +168,12 @@ pub fn run() {
             commands::get_dashboard,
             commands::set_scheduler_paused,
             commands::get_host_status,
+            commands::get_autostart,
+            commands::set_autostart,
+            commands::open_logs_folder,
             commands::get_history,
             commands::export_history_csv,
+            commands::get_calendar,
             commands::list_contacts,
             commands::create_contact,
             commands::update_contact,

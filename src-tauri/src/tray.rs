@@ -228,7 +228,10 @@ mod tests {
     #[test]
     fn a_stuck_run_or_a_recovery_needs_attention_before_anything_else() {
         let overview = Overview {
-            running: vec![running("Assay", RunStatus::Stuck), running("Prep", RunStatus::Running)],
+            running: vec![
+                running("Assay", RunStatus::Stuck),
+                running("Prep", RunStatus::Running),
+            ],
             needs_recovery: vec![schedule("Wash")],
             upcoming: Vec::new(),
         };
@@ -254,6 +257,9 @@ mod tests {
         assert_eq!(describe(&busy, false, true).1, RUNNING);
         assert_eq!(describe(&busy, true, true).1, PAUSED);
         let (text, _) = describe(&Overview::default(), false, false);
-        assert!(text.starts_with("Scheduler runs in another program"), "{text}");
+        assert!(
+            text.starts_with("Scheduler runs in another program"),
+            "{text}"
+        );
     }
 }

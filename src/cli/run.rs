@@ -37,7 +37,7 @@ fn start_logging(folder: &Path, level: &str) -> Result<flexi_logger::LoggerHandl
 pub fn run(path: &Path, args: RunArgs) -> Result<(), Failure> {
     let log_dir = args
         .log_dir
-        .unwrap_or_else(|| path.parent().unwrap_or(Path::new(".")).join("logs"));
+        .unwrap_or_else(|| deckhand::config::log_folder(path));
     let _logger = start_logging(&log_dir, &args.log_level)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

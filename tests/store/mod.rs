@@ -1,3 +1,4 @@
+mod calendar;
 mod concurrency;
 mod contacts;
 mod events;

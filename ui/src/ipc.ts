@@ -6,6 +6,7 @@ import { invoke, isTauri, type InvokeArgs } from '@tauri-apps/api/core';
 
 import type { AppSettings } from './bindings/AppSettings';
 import type { AuditEntry } from './bindings/AuditEntry';
+import type { CalendarItem } from './bindings/CalendarItem';
 import type { Contact } from './bindings/Contact';
 import type { ContactDraft } from './bindings/ContactDraft';
 import type { Dashboard } from './bindings/Dashboard';
@@ -112,10 +113,14 @@ export const commands = {
   getDashboard: () => call<Dashboard>('get_dashboard'),
   setSchedulerPaused: (paused: boolean) => call<null>('set_scheduler_paused', { paused }),
   getHostStatus: () => call<HostStatus>('get_host_status'),
+  getAutostart: () => call<boolean>('get_autostart'),
+  setAutostart: (enabled: boolean) => call<boolean>('set_autostart', { enabled }),
+  openLogsFolder: () => call<string>('open_logs_folder'),
 
   // History
   getHistory: (query: HistoryQuery) => call<HistoryPage>('get_history', { query }),
   exportHistoryCsv: (query: HistoryQuery) => call<number | null>('export_history_csv', { query }),
+  getCalendar: (from: string, to: string) => call<CalendarItem[]>('get_calendar', { from, to }),
 
   // Notifications
   listContacts: () => call<Contact[]>('list_contacts'),
