@@ -50,6 +50,13 @@ impl Runner for HxRunRunner {
         let settings = &request.settings;
         let method = method::resolve(&request.method_path, settings).map_err(LaunchError)?;
         let args = method::arguments(&settings.hxrun_args, &method, &settings.log_folder);
+        if settings.simulation && !crate::simulation::is_simulator(&settings.hxrun_path) {
+            // Never let "Simulation" on screen hide a robot that moves.
+            return Err(LaunchError(format!(
+                "simulation is on but the HxRun path is {}, not Deckhand's simulator; not started",
+                settings.hxrun_path
+            )));
+        }
         let command_line = method::display_command(&settings.hxrun_path, &args);
         let launched_at = SystemTime::now();
         let mut command = tokio::process::Command::new(&settings.hxrun_path);

@@ -6,7 +6,7 @@ mod setup;
 pub mod venus;
 
 pub use script::{Ending, Script};
-pub use setup::{ACTOR, FirstStart, first_start, simulator_beside};
+pub use setup::{ACTOR, FirstStart, first_start, is_simulator, simulator_beside};
 
 /// The simulator program's file name on this platform.
 pub const PROGRAM: &str = if cfg!(windows) {

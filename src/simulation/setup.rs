@@ -29,6 +29,17 @@ pub fn simulator_beside(program: &Path) -> PathBuf {
     program.parent().unwrap_or(Path::new(".")).join(PROGRAM)
 }
 
+/// Whether `hxrun_path` names Deckhand's simulator (by its file name, either separator, any
+/// case) rather than HxRun: what "simulation" must mean before Deckhand says so.
+pub fn is_simulator(hxrun_path: &str) -> bool {
+    let name = hxrun_path.rsplit(['\\', '/']).next().unwrap_or(hxrun_path);
+    let stem = name
+        .strip_suffix(".exe")
+        .or_else(|| name.strip_suffix(".EXE"))
+        .unwrap_or(name);
+    stem.eq_ignore_ascii_case("deckhand-sim")
+}
+
 /// On the first start (the HxRun path was never set), when HxRun is not where the settings
 /// say, sets up simulation: demo methods in `<data>/Demo methods`, traces in
 /// `<data>/Simulator LogFiles`, the simulator as "HxRun", and `simulation = true`.
@@ -71,8 +82,13 @@ pub fn first_start(
         ACTOR,
     )?;
     store.set_setting(SettingKey::RobotProcessNames, PROGRAM, ACTOR)?;
-    // Last, so an interrupted first start is simply done again next time.
-    store.set_setting(SettingKey::Simulation, "true", ACTOR)?;
-    store.set_setting(SettingKey::HxrunPath, &text(simulator), ACTOR)?;
+    // Last, and together, so an interrupted first start is simply done again next time.
+    store.set_settings(
+        &[
+            (SettingKey::HxrunPath, &text(simulator)),
+            (SettingKey::Simulation, "true"),
+        ],
+        ACTOR,
+    )?;
     Ok(FirstStart::Simulation { methods, logs })
 }

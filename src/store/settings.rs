@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, params};
+use strum::IntoEnumIterator;
 
 use super::sql::{ms, time};
 use super::{Result, Store, StoreError, audit};
@@ -78,6 +79,38 @@ pub(super) fn simulation_in(conn: &rusqlite::Connection) -> Result<bool> {
     })
 }
 
+/// "Simulation" must be true to what runs: it may be on only while the HxRun path is
+/// Deckhand's simulator, so the window never says "Simulation" while the robot moves. Checks
+/// the settings as they would be after a change to `key`.
+fn check_simulation(after: &AppSettings, key: SettingKey) -> Result<()> {
+    if !after.simulation || crate::simulation::is_simulator(&after.hxrun_path) {
+        return Ok(());
+    }
+    Err(if key == SettingKey::Simulation {
+        StoreError::field(
+            "simulation",
+            format!(
+                "Simulation can be on only while the HxRun path is Deckhand's simulator (deckhand-sim); it is now {}. Point the HxRun path at the simulator first.",
+                after.hxrun_path
+            ),
+        )
+    } else {
+        StoreError::field(
+            "hxrun_path",
+            "Simulation is on, so the HxRun path must stay Deckhand's simulator. Turn simulation off first, then point Deckhand at HxRun (the robot).",
+        )
+    })
+}
+
+/// `settings` with `key` set to `value` (already validated).
+fn with_value(settings: &AppSettings, key: SettingKey, value: &str) -> AppSettings {
+    let mut stored: HashMap<String, String> = SettingKey::iter()
+        .map(|k| (k.to_string(), setting_text(settings, k)))
+        .collect();
+    stored.insert(key.to_string(), value.to_owned());
+    settings_from(&stored)
+}
+
 impl Store {
     /// Every setting, stored or default.
     pub fn settings(&self) -> Result<AppSettings> {
@@ -94,7 +127,9 @@ impl Store {
         let now = self.now();
         let value = validate::setting(key, value)?;
         let actor = validate::actor(actor)?;
-        let old = setting_text(&self.settings()?, key);
+        let current = self.settings()?;
+        check_simulation(&with_value(&current, key, &value), key)?;
+        let old = setting_text(&current, key);
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
@@ -112,6 +147,7 @@ impl Store {
         let now = self.now();
         let actor = validate::actor(actor)?;
         let default = setting_text(&AppSettings::default(), key);
+        check_simulation(&with_value(&self.settings()?, key, &default), key)?;
         self.write(|tx| {
             let removed = tx.execute("DELETE FROM settings WHERE key = ?1", [key.to_string()])?;
             if removed > 0 {
@@ -124,6 +160,42 @@ impl Store {
                     Some(&key.to_string()),
                     &format!("{key}: reset to the default '{default}'"),
                 )?;
+            }
+            Ok(())
+        })?;
+        self.settings()
+    }
+
+    /// Changes several settings in one transaction (each checked, the result checked as a
+    /// whole), so a change that needs two settings together never lands half-way.
+    pub fn set_settings(
+        &mut self,
+        changes: &[(SettingKey, &str)],
+        actor: &str,
+    ) -> Result<AppSettings> {
+        let now = self.now();
+        let actor = validate::actor(actor)?;
+        let current = self.settings()?;
+        let mut after = current.clone();
+        let mut valid = Vec::with_capacity(changes.len());
+        for (key, value) in changes {
+            let value = validate::setting(*key, value)?;
+            after = with_value(&after, *key, &value);
+            valid.push((*key, value));
+        }
+        if let Some((key, _)) = valid.first() {
+            check_simulation(&after, *key)?;
+        }
+        self.write(|tx| {
+            for (key, value) in &valid {
+                tx.execute(
+                    "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                    params![key.to_string(), value, ms(now)],
+                )?;
+                let old = setting_text(&current, *key);
+                audit(tx, now, &actor, AuditAction::SettingChanged, AuditTarget::Setting,
+                    Some(&key.to_string()), &format!("{key}: '{old}' → '{value}'"))?;
             }
             Ok(())
         })?;

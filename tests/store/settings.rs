@@ -79,3 +79,47 @@ fn every_setting_can_be_set_to_its_default() {
     }
     assert_eq!(db.store.settings().unwrap(), defaults);
 }
+
+#[test]
+fn simulation_is_on_only_while_the_simulator_is_the_runner() {
+    use deckhand::model::SettingKey;
+    let mut db = crate::support::TestStore::new();
+    let refused = db
+        .store
+        .set_setting(SettingKey::Simulation, "true", crate::support::ACTOR)
+        .unwrap_err();
+    assert_eq!(refused.code(), "invalid_input");
+    assert!(refused.to_string().contains("HxRun path"), "{refused}");
+    assert!(!db.store.settings().unwrap().simulation, "nothing changed");
+
+    let sim = if cfg!(windows) {
+        r"C:\Deckhand\deckhand-sim.exe"
+    } else {
+        "/opt/deckhand/deckhand-sim"
+    };
+    db.store
+        .set_setting(SettingKey::HxrunPath, sim, crate::support::ACTOR)
+        .unwrap();
+    db.store
+        .set_setting(SettingKey::Simulation, "true", crate::support::ACTOR)
+        .unwrap();
+    let real = r"C:\Program Files (x86)\HAMILTON\Bin\HxRun.exe";
+    assert!(
+        db.store
+            .set_setting(SettingKey::HxrunPath, real, crate::support::ACTOR)
+            .is_err(),
+        "the robot cannot become the runner while the window says Simulation"
+    );
+    assert!(
+        db.store
+            .reset_setting(SettingKey::HxrunPath, crate::support::ACTOR)
+            .is_err(),
+        "nor by a reset to HxRun's default path"
+    );
+    db.store
+        .set_setting(SettingKey::Simulation, "false", crate::support::ACTOR)
+        .unwrap();
+    db.store
+        .set_setting(SettingKey::HxrunPath, real, crate::support::ACTOR)
+        .unwrap();
+}

@@ -1,0 +1,141 @@
+"""The real Deckhand window under Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver).
+
+`Desktop` starts a virtual display, a private D-Bus session bus and tauri-driver, and stops
+them (and the app) on exit. Used by the smoke test and the start-up / memory measurement.
+"""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "target" / "debug" / "deckhand-desktop"
+SCREENSHOTS = ROOT / "target" / "e2e-screenshots"
+
+
+def tauri_driver() -> str:
+    found = shutil.which("tauri-driver") or str(Path.home() / ".cargo" / "bin" / "tauri-driver")
+    if not Path(found).exists():
+        raise SystemExit("tauri-driver is missing: cargo install tauri-driver --locked")
+    return found
+
+
+class Desktop:
+    """Xvfb + D-Bus session + tauri-driver, for one database file."""
+
+    def __init__(self, db: Path, app: Path = APP):
+        self.db = db
+        self.app = app
+        self.processes: list[subprocess.Popen] = []
+        self.driver: webdriver.Remote | None = None
+
+    def __enter__(self) -> "Desktop":
+        xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "1280x800x24"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        self.processes.append(xvfb)
+        display = ":" + xvfb.stdout.readline().strip()
+        bus = subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        self.processes.append(bus)
+        address = bus.stdout.readline().strip()
+        self.env = dict(
+            os.environ,
+            DISPLAY=display,
+            DBUS_SESSION_BUS_ADDRESS=address,
+            DECKHAND_DB=str(self.db),
+        )
+        self.processes.append(
+            subprocess.Popen(
+                [tauri_driver(), "--port", "4444"],
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen("http://127.0.0.1:4444/status", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("tauri-driver did not answer on port 4444 within 30 s")
+                time.sleep(0.1)
+        return self
+
+    def launch(self) -> webdriver.Remote:
+        """Starts the app (tauri-driver launches it for the session)."""
+        options = webdriver.ChromeOptions()  # any Options: tauri-driver reads tauri:options
+        options.set_capability("browserName", "wry")
+        options.set_capability("tauri:options", {"application": str(self.app)})
+        self.driver = webdriver.Remote(command_executor="http://127.0.0.1:4444", options=options)
+        return self.driver
+
+    def wait_for_text(self, text: str, timeout: float = 20) -> None:
+        assert self.driver is not None
+        WebDriverWait(self.driver, timeout).until(
+            EC.presence_of_element_located((By.XPATH, f"//*[contains(normalize-space(.), {text!r})]"))
+        )
+
+    def click_nav(self, label: str) -> None:
+        assert self.driver is not None
+        WebDriverWait(self.driver, 20).until(
+            EC.element_to_be_clickable((By.XPATH, f"//nav//*[normalize-space(.)={label!r}]"))
+        ).click()
+
+    def screenshot(self, name: str) -> Path:
+        assert self.driver is not None
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.driver.save_screenshot(str(path))
+        return path
+
+    def app_pids(self) -> list[int]:
+        """The app's process and its descendants (WebKit's web and network processes)."""
+        out = subprocess.run(["pgrep", "-f", str(self.app)], capture_output=True, text=True).stdout
+        roots = [int(p) for p in out.split()]
+        pids = set(roots)
+        frontier = list(roots)
+        while frontier:
+            children = subprocess.run(
+                ["pgrep", "-P", str(frontier.pop())], capture_output=True, text=True
+            ).stdout.split()
+            for child in map(int, children):
+                if child not in pids:
+                    pids.add(child)
+                    frontier.append(child)
+        return sorted(pids)
+
+    def __exit__(self, *exc) -> None:
+        if self.driver is not None:
+            try:
+                self.driver.quit()
+            except Exception:  # the app may be gone already
+                pass
+        for process in reversed(self.processes):
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def temp_db() -> Path:
+    return Path(tempfile.mkdtemp(prefix="deckhand-e2e-")) / "deckhand.sqlite3"
