@@ -1,11 +1,11 @@
-import { Code, EmptyState, Text } from '@mantine/core';
-import { IconArchive, IconCalendarPlus } from '@tabler/icons-react';
+import { Button, EmptyState } from '@mantine/core';
+import { IconArchive, IconCalendarPlus, IconPlus } from '@tabler/icons-react';
 
 import type { ScheduleListFilter } from '../bindings/ScheduleListFilter';
 import { useSchedules } from './queries';
 
 /** What an empty list says depends on whether there are no schedules at all. */
-export function EmptySchedules({ filter }: { filter: ScheduleListFilter }) {
+export function EmptySchedules({ filter, onCreate }: { filter: ScheduleListFilter; onCreate: () => void }) {
   // "Active" can be empty while archived schedules exist; ask once which it is.
   const all = useSchedules('all', { enabled: filter === 'active' });
   const noneAtAll = filter === 'all' || (filter === 'active' && all.data?.length === 0);
@@ -19,15 +19,14 @@ export function EmptySchedules({ filter }: { filter: ScheduleListFilter }) {
         icon={<IconCalendarPlus size={28} stroke={1.5} />}
         withIndicatorBackground
         title="No schedules yet"
-        description={
-          <>
-            <Text inherit>For now, schedules are added from the command line. To see how, run:</Text>
-            <Code fz="sm" px="sm" py={6} mt="sm" display="inline-block" c="dark.7">
-              deckhand schedules add --help
-            </Code>
-          </>
-        }
-      />
+        description="A schedule runs a VENUS method at the times you choose. Start with your first one."
+      >
+        <EmptyState.Actions>
+          <Button leftSection={<IconPlus size={16} />} onClick={onCreate}>
+            New schedule
+          </Button>
+        </EmptyState.Actions>
+      </EmptyState>
     );
   }
 

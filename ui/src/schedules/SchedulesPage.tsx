@@ -1,13 +1,31 @@
-import { Alert, Button, Center, Group, Loader, SegmentedControl, Stack, Text, Title } from '@mantine/core';
-import { IconAlertCircle } from '@tabler/icons-react';
+import {
+  Alert,
+  Button,
+  Center,
+  CloseButton,
+  Group,
+  Loader,
+  SegmentedControl,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { IconAlertCircle, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 
+import type { Schedule } from '../bindings/Schedule';
 import type { ScheduleListFilter } from '../bindings/ScheduleListFilter';
 import { toCommandError } from '../ipc';
+import { ActionOutcome } from './ActionOutcome';
+import { DeleteScheduleModal } from './DeleteScheduleModal';
 import { EmptySchedules } from './EmptySchedules';
 import { displayTimeZone } from './format';
 import { useSchedules } from './queries';
+import { ScheduleDrawer, type Editing } from './ScheduleDrawer';
 import { ScheduleTable } from './ScheduleTable';
+import { matchesSearch, sortSchedules, type Sort, type SortColumn } from './tableOrder';
+import { useRowActions, type Outcome } from './useRowActions';
 
 const FILTERS: { value: ScheduleListFilter; label: string }[] = [
   { value: 'active', label: 'Active' },
@@ -19,24 +37,60 @@ function isFilter(value: string): value is ScheduleListFilter {
   return FILTERS.some((filter) => filter.value === value);
 }
 
-/** The list of schedules, filtered by archive state. */
+/** The list of schedules, filtered by archive state, searchable and sortable, with every action on a schedule. */
 export function SchedulesPage() {
   const [filter, setFilter] = useState<ScheduleListFilter>('active');
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<Sort>({ column: 'name', direction: 'ascending' });
+  const [editing, setEditing] = useState<Editing>(null);
+  const [deleting, setDeleting] = useState<Schedule | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const schedules = useSchedules(filter);
+
+  const { act, busyId } = useRowActions({
+    latest: (id) => schedules.data?.find((schedule) => schedule.id === id),
+    report: setOutcome,
+  });
+
+  const toggleSort = (column: SortColumn) => {
+    setSort((current) =>
+      current.column === column
+        ? { column, direction: current.direction === 'ascending' ? 'descending' : 'ascending' }
+        : { column, direction: 'ascending' },
+    );
+  };
+  const create = () => {
+    setEditing({ kind: 'create' });
+  };
+  const done = (message: string) => {
+    setOutcome({ kind: 'done', message });
+  };
+
+  const shown = schedules.data === undefined ? [] : sortSchedules(
+    schedules.data.filter((schedule) => matchesSearch(schedule, search)),
+    sort,
+  );
 
   return (
     <Stack gap="lg" maw={1400}>
       <Group justify="space-between" align="center">
         <Title order={2}>Schedules</Title>
-        <SegmentedControl
-          aria-label="Which schedules to show"
-          data={FILTERS}
-          value={filter}
-          onChange={(value) => {
-            if (isFilter(value)) setFilter(value);
-          }}
-        />
+        <Group gap="sm">
+          <SegmentedControl
+            aria-label="Which schedules to show"
+            data={FILTERS}
+            value={filter}
+            onChange={(value) => {
+              if (isFilter(value)) setFilter(value);
+            }}
+          />
+          <Button leftSection={<IconPlus size={16} />} onClick={create}>
+            New schedule
+          </Button>
+        </Group>
       </Group>
+
+      {outcome !== null && <ActionOutcome outcome={outcome} onDismiss={() => { setOutcome(null); }} />}
 
       {schedules.isPending ? (
         <Center py={80}>
@@ -48,15 +102,45 @@ export function SchedulesPage() {
       ) : schedules.isError ? (
         <LoadError error={schedules.error} onRetry={() => void schedules.refetch()} retrying={schedules.isFetching} />
       ) : schedules.data.length === 0 ? (
-        <EmptySchedules filter={filter} />
+        <EmptySchedules filter={filter} onCreate={create} />
       ) : (
-        <Stack gap="xs">
-          <ScheduleTable schedules={schedules.data} />
+        <Stack gap="sm">
+          <TextInput
+            aria-label="Search schedules"
+            placeholder="Search by name or method"
+            leftSection={<IconSearch size={16} stroke={1.6} />}
+            value={search}
+            onChange={(event) => { setSearch(event.currentTarget.value); }}
+            rightSection={
+              search === '' ? null : (
+                <CloseButton size="sm" aria-label="Clear the search" onClick={() => { setSearch(''); }} />
+              )
+            }
+            maw={360}
+          />
+          {shown.length === 0 ? (
+            <Text c="dimmed" py="lg">
+              No schedule&apos;s name or method contains “{search.trim()}”. Check the spelling, or clear the search.
+            </Text>
+          ) : (
+            <ScheduleTable
+              schedules={shown}
+              sort={sort}
+              onSort={toggleSort}
+              busyId={busyId}
+              onEdit={(schedule) => { setEditing({ kind: 'edit', id: schedule.id }); }}
+              onAction={act}
+              onDelete={setDeleting}
+            />
+          )}
           <Text size="sm" c="dimmed">
             Times are shown in this PC&apos;s time zone ({displayTimeZone()}).
           </Text>
         </Stack>
       )}
+
+      <ScheduleDrawer editing={editing} onClose={() => { setEditing(null); }} onSaved={done} />
+      <DeleteScheduleModal schedule={deleting} onClose={() => { setDeleting(null); }} onDeleted={done} />
     </Stack>
   );
 }
