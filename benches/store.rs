@@ -223,11 +223,28 @@ fn report(label: &str, target_ms: f64, samples: Vec<Duration>) -> bool {
 
 fn main() {
     let mut runs = 1_000_000;
+    let mut seed_only = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--runs" {
             runs = args.next().and_then(|n| n.parse().ok()).expect("--runs N");
         }
+        // Seeds a database for other measurements (tests/e2e/measure.py) and stops.
+        if arg == "--seed-only" {
+            seed_only = Some(std::path::PathBuf::from(
+                args.next().expect("--seed-only PATH"),
+            ));
+        }
+    }
+    if let Some(path) = seed_only {
+        let seeding = Instant::now();
+        seed(&path, runs);
+        println!(
+            "seeded {SCHEDULES} schedules and {runs} runs into {} in {:.1} s",
+            path.display(),
+            seeding.elapsed().as_secs_f64()
+        );
+        return;
     }
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("bench.sqlite3");

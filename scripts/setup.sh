@@ -14,13 +14,14 @@ fail() { printf '\n%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
 # --- Debian packages ---------------------------------------------------------------------
 # Tauri 2 on Linux (WebKitGTK 4.1, GTK 3, libsoup 3, …), and a virtual display with a D-Bus
 # session for running the window where there is no screen; a notification daemon (dunst) for the
-# desktop-notification tests, and keyutils (keyctl) to give the tests a kernel session keyring.
+# desktop-notification tests, keyutils (keyctl) to give the tests a kernel session keyring,
+# and WebKitWebDriver (webkit2gtk-driver) for driving the real window in the smoke test.
 DEBIAN_PACKAGES=(
   build-essential pkg-config curl libssl-dev
   libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev
   libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth dbus imagemagick
-  dunst keyutils
+  dunst keyutils webkit2gtk-driver procps
 )
 
 step "Checking Debian packages"

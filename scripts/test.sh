@@ -41,4 +41,15 @@ fi
 step "UI lint, type check and unit tests"
 (cd ui && npm run lint && npm run typecheck && npm test)
 
+step "Smoke test in the real window (tauri-driver + WebKitWebDriver under Xvfb)"
+if ! command -v tauri-driver >/dev/null && [[ ! -x "$HOME/.cargo/bin/tauri-driver" ]]; then
+  cargo install tauri-driver --locked
+fi
+if ! python3 -c "import selenium" 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check selenium
+fi
+# The app finds the simulator beside itself, so both are built into target/debug.
+cargo build --locked -p deckhand-desktop -p deckhand --bins
+python3 tests/e2e/smoke.py
+
 step "All tests passed"

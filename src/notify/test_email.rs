@@ -15,7 +15,7 @@ pub enum TestEmailError {
     #[error("There is nobody to send to: give an address, or add and enable a contact.")]
     NoRecipient,
     #[error(
-        "The mail server needs a password for {user} and none is kept; enter it first (deckhand smtp password)."
+        "The mail server needs a password for {user} and none is kept; enter it first (Notifications → Mail server in the window, or `deckhand smtp password`)."
     )]
     NoPassword { user: String },
     #[error("{0}")]

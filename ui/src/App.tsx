@@ -1,15 +1,59 @@
 import { AppShell, Group, Image, NavLink, Title } from '@mantine/core';
-import { IconCalendarTime } from '@tabler/icons-react';
+import {
+  IconBell,
+  IconCalendarMonth,
+  IconCalendarTime,
+  IconHistory,
+  IconLayoutDashboard,
+  IconSettings,
+} from '@tabler/icons-react';
+import { useEffect, useState, type ComponentType } from 'react';
 
 import logoUrl from '../../icons/deckhand.svg';
+import { CalendarPage } from './calendar/CalendarPage';
+import { DashboardPage } from './home/DashboardPage';
+import { HistoryPage } from './history/HistoryPage';
+import { NotificationsPage } from './notifications/NotificationsPage';
 import { SchedulesPage } from './schedules/SchedulesPage';
 import { HostNotices } from './settings/HostNotices';
+import { SettingsPage } from './settings/SettingsPage';
 import { SimulationBadge } from './settings/SimulationBadge';
 
-/** The window: header, navigation, and the one page there is so far. */
+interface Page {
+  id: string;
+  label: string;
+  icon: ComponentType<{ size?: number; stroke?: number }>;
+  component: ComponentType;
+}
+
+const PAGES: Page[] = [
+  { id: 'dashboard', label: 'Dashboard', icon: IconLayoutDashboard, component: DashboardPage },
+  { id: 'schedules', label: 'Schedules', icon: IconCalendarTime, component: SchedulesPage },
+  { id: 'calendar', label: 'Calendar', icon: IconCalendarMonth, component: CalendarPage },
+  { id: 'history', label: 'History', icon: IconHistory, component: HistoryPage },
+  { id: 'notifications', label: 'Notifications', icon: IconBell, component: NotificationsPage },
+  { id: 'settings', label: 'Settings', icon: IconSettings, component: SettingsPage },
+];
+
+/** The page named in the address's hash (`#history`), so a reload stays on it. */
+function pageFromHash(): string {
+  const id = window.location.hash.replace(/^#/, '');
+  return PAGES.some((page) => page.id === id) ? id : 'dashboard';
+}
+
+/** The window: header, navigation, and the page chosen. */
 export function App() {
+  const [current, setCurrent] = useState(pageFromHash);
+  useEffect(() => {
+    const onHash = () => { setCurrent(pageFromHash()); };
+    window.addEventListener('hashchange', onHash);
+    return () => { window.removeEventListener('hashchange', onHash); };
+  }, []);
+  const page = PAGES.find((p) => p.id === current) ?? PAGES[0];
+  const Current = page?.component ?? DashboardPage;
+
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 200, breakpoint: 0 }} padding="lg">
+    <AppShell header={{ height: 56 }} navbar={{ width: 210, breakpoint: 0 }} padding="lg">
       <AppShell.Header>
         <Group h="100%" px="md" gap="sm">
           <Image src={logoUrl} alt="" w={30} h={30} />
@@ -20,20 +64,27 @@ export function App() {
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="sm" bg="gray.0">
-        <NavLink
-          component="button"
-          label="Schedules"
-          leftSection={<IconCalendarTime size={18} stroke={1.6} />}
-          active
-          aria-current="page"
-          variant="light"
-        />
+      <AppShell.Navbar p="sm" bg="gray.0" component="nav" aria-label="Pages">
+        {PAGES.map(({ id, label, icon: Icon }) => (
+          <NavLink
+            key={id}
+            component="button"
+            label={label}
+            leftSection={<Icon size={18} stroke={1.6} />}
+            active={id === current}
+            aria-current={id === current ? 'page' : undefined}
+            variant="light"
+            onClick={() => {
+              window.location.hash = id;
+              setCurrent(id);
+            }}
+          />
+        ))}
       </AppShell.Navbar>
 
       <AppShell.Main>
         <HostNotices />
-        <SchedulesPage />
+        <Current />
       </AppShell.Main>
     </AppShell>
   );

@@ -18,7 +18,8 @@ export function staleKeys(event: EngineEvent): string[][] {
     case 'overrun':
     case 'missed':
     case 'schedule':
-      return [['schedules'], ['history'], ['overview']];
+      // A run's change may have queued notifications too.
+      return [['schedules'], ['history'], ['overview'], ['notifications']];
     case 'engine':
       return [['overview']];
     case 'problem':
