@@ -3,6 +3,7 @@ import { Code, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine
 import type { AppSettings } from '../bindings/AppSettings';
 import { displayTimeZone } from '../schedules/format';
 import { AuditLog } from './AuditLog';
+import { ThisPc } from './ThisPc';
 import { CommandErrorAlert } from './CommandErrorAlert';
 import { useSettings } from './queries';
 import { SettingField, type SettingSpec } from './SettingField';
@@ -128,6 +129,7 @@ export function SettingsPage() {
           <SettingGroup title="Simulation" specs={SIMULATION} settings={settings.data} />
         </>
       )}
+      <ThisPc />
       <AuditLog />
       <Text size="sm" c="dimmed">
         Times are shown in this PC&apos;s time zone ({displayTimeZone()}).

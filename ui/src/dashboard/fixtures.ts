@@ -1,0 +1,47 @@
+// Test data: the dashboard as the core sends it.
+import type { Current } from '../bindings/Current';
+import type { Dashboard } from '../bindings/Dashboard';
+import type { Schedule } from '../bindings/Schedule';
+import { aSchedule } from '../schedules/fixtures';
+
+const MINUTE = 60_000;
+
+export function aDashboard(
+  overrides: Partial<Dashboard> = {},
+  overview: Partial<Dashboard['overview']> = {},
+): Dashboard {
+  return {
+    overview: { running: [], needsRecovery: [], upcoming: [], ...overview },
+    foreignRun: null,
+    paused: false,
+    schedulerHere: true,
+    ...overrides,
+  };
+}
+
+/** A run that started `minutesAgo` minutes ago (plus a few seconds, so whole minutes read steadily). */
+export function aCurrent(minutesAgo: number, overrides: Partial<Current> = {}): Current {
+  return {
+    runId: 'run-1',
+    scheduleId: 'schedule-1',
+    scheduleName: 'Plate prep',
+    status: 'running',
+    startedAt: new Date(Date.now() - minutesAgo * MINUTE - 5_000).toISOString(),
+    expectedMinutes: 45,
+    ...overrides,
+  };
+}
+
+export function aRecovering(overrides: Partial<Schedule> = {}): Schedule {
+  return aSchedule({
+    id: 'schedule-2',
+    name: 'Nightly wash',
+    active: false,
+    recovery: {
+      note: 'The run was aborted by ann. Check the deck, then resolve.',
+      actor: 'engine',
+      at: '2026-06-01T08:10:00Z',
+    },
+    ...overrides,
+  });
+}
