@@ -6,6 +6,7 @@ them (and the app) on exit. Used by the smoke test and the start-up / memory mea
 
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -61,9 +62,13 @@ class Desktop:
             DBUS_SESSION_BUS_ADDRESS=address,
             DECKHAND_DB=str(self.db),
         )
+        # A free port, so two harnesses (or a measurement beside the tests) never meet.
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
         self.processes.append(
             subprocess.Popen(
-                [tauri_driver(), "--port", "4444"],
+                [tauri_driver(), "--port", str(self.port), "--native-port", str(self.port + 1)],
                 env=self.env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -72,11 +77,11 @@ class Desktop:
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen("http://127.0.0.1:4444/status", timeout=1)
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/status", timeout=1)
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise SystemExit("tauri-driver did not answer on port 4444 within 30 s")
+                    raise SystemExit(f"tauri-driver did not answer on port {self.port} within 30 s")
                 time.sleep(0.1)
         return self
 
@@ -85,7 +90,7 @@ class Desktop:
         options = webdriver.ChromeOptions()  # any Options: tauri-driver reads tauri:options
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": str(self.app)})
-        self.driver = webdriver.Remote(command_executor="http://127.0.0.1:4444", options=options)
+        self.driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{self.port}", options=options)
         return self.driver
 
     def wait_for_text(self, text: str, timeout: float = 20) -> None:

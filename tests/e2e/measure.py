@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import ROOT, Desktop, temp_db
+from harness import APP, ROOT, Desktop, temp_db
 
 
 def kib(pid: int, field: str, source: str) -> int:
@@ -26,8 +26,8 @@ def kib(pid: int, field: str, source: str) -> int:
     return 0
 
 
-def launch_time(db: Path) -> float:
-    with Desktop(db) as desktop:
+def launch_time(db: Path, app: Path) -> float:
+    with Desktop(db, app) as desktop:
         started = time.monotonic()
         desktop.launch()
         desktop.wait_for_text("Robot", timeout=60)
@@ -38,10 +38,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--runs", type=int, default=100_000)
+    parser.add_argument("--app", type=Path, default=APP, help="the deckhand-desktop binary (e.g. target/release/...)")
     args = parser.parse_args()
+    print(f"app: {args.app}")
 
-    empty = [launch_time(temp_db()) for _ in range(3)]
-    print("launch → dashboard shown (empty database): " + ", ".join(f"{t:.2f} s" for t in empty))
+    empty = [launch_time(temp_db(), args.app) for _ in range(3)]
+    print("launch → dashboard shown (empty database): " + ", ".join(f"{t:.2f} s" for t in empty), flush=True)
 
     db = temp_db()
     subprocess.run(
@@ -49,11 +51,14 @@ def main() -> int:
         cwd=ROOT,
         check=True,
     )
-    with Desktop(db) as desktop:
+    with Desktop(db, args.app) as desktop:
         started = time.monotonic()
         desktop.launch()
         desktop.wait_for_text("Robot", timeout=60)
-        print(f"launch → dashboard shown (1,000 schedules, {args.runs:,} runs): {time.monotonic() - started:.2f} s")
+        print(
+            f"launch → dashboard shown (1,000 schedules, {args.runs:,} runs): {time.monotonic() - started:.2f} s",
+            flush=True,
+        )
         deadline = time.monotonic() + args.minutes * 60
         peak = 0
         while time.monotonic() < deadline:

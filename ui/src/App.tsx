@@ -11,7 +11,7 @@ import { useEffect, useState, type ComponentType } from 'react';
 
 import logoUrl from '../../icons/deckhand.svg';
 import { CalendarPage } from './calendar/CalendarPage';
-import { DashboardPage } from './home/DashboardPage';
+import { DashboardPage } from './dashboard/DashboardPage';
 import { HistoryPage } from './history/HistoryPage';
 import { NotificationsPage } from './notifications/NotificationsPage';
 import { SchedulesPage } from './schedules/SchedulesPage';

@@ -43,18 +43,38 @@ export function CalendarPage() {
           <Text size="sm">{toCommandError(items.error).message}</Text>
         </Alert>
       )}
-      <Paper withBorder p="sm" radius="md">
+      <Paper
+        withBorder
+        p="sm"
+        radius="md"
+        // FullCalendar's buttons in the app's colours.
+        style={
+          {
+            '--fc-button-bg-color': 'var(--mantine-color-gray-0)',
+            '--fc-button-border-color': 'var(--mantine-color-gray-4)',
+            '--fc-button-text-color': 'var(--mantine-color-dark-7)',
+            '--fc-button-hover-bg-color': 'var(--mantine-color-gray-2)',
+            '--fc-button-hover-border-color': 'var(--mantine-color-gray-5)',
+            '--fc-button-active-bg-color': 'var(--mantine-color-teal-1)',
+            '--fc-button-active-border-color': 'var(--mantine-color-teal-6)',
+            '--fc-today-bg-color': 'var(--mantine-color-teal-0)',
+          }
+        }
+      >
         <FullCalendar
           plugins={[timeGridPlugin, dayGridPlugin]}
           initialView="timeGridWeek"
           headerToolbar={{ left: 'prev,next today', center: 'title', right: 'timeGridDay,timeGridWeek' }}
-          buttonText={{ today: 'Today', day: 'Day', week: 'Week' }}
+          // Words, not FullCalendar's icon font: the CSP loads fonts from the app only.
+          buttonIcons={false}
+          buttonText={{ prev: '‹ Previous', next: 'Next ›', today: 'Today', day: 'Day', week: 'Week' }}
           firstDay={1}
           nowIndicator
           allDaySlot={false}
           slotLabelFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
           eventTimeFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
-          scrollTime="07:00:00"
+          // Open on the hours around now, where the news is.
+          scrollTime={`${String(Math.max(0, new Date().getHours() - 2)).padStart(2, '0')}:00:00`}
           height={620}
           events={events}
           datesSet={(arg: DatesSetArg) => { setRange({ from: arg.start.toISOString(), to: arg.end.toISOString() }); }}
