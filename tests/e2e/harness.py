@@ -113,9 +113,17 @@ class Desktop:
         return path
 
     def app_pids(self) -> list[int]:
-        """The app's process and its descendants (WebKit's web and network processes)."""
-        out = subprocess.run(["pgrep", "-f", str(self.app)], capture_output=True, text=True).stdout
-        roots = [int(p) for p in out.split()]
+        """The app's process and its descendants (WebKit's web and network processes), leaving
+        out the methods it runs (the simulator stands in for the robot's own HxRun)."""
+        app = str(self.app.resolve())
+        roots = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if os.readlink(entry / "exe") == app:
+                        roots.append(int(entry.name))
+                except OSError:
+                    continue
         pids = set(roots)
         frontier = list(roots)
         while frontier:
@@ -123,7 +131,11 @@ class Desktop:
                 ["pgrep", "-P", str(frontier.pop())], capture_output=True, text=True
             ).stdout.split()
             for child in map(int, children):
-                if child not in pids:
+                try:
+                    name = Path(f"/proc/{child}/comm").read_text().strip()
+                except OSError:
+                    continue
+                if child not in pids and not name.startswith("deckhand-sim"):
                     pids.add(child)
                     frontier.append(child)
         return sorted(pids)

@@ -1,4 +1,4 @@
-import { AppShell, Group, Image, NavLink, Title } from '@mantine/core';
+import { AppShell, Center, Group, Image, Loader, NavLink, Title } from '@mantine/core';
 import {
   IconBell,
   IconCalendarMonth,
@@ -7,10 +7,9 @@ import {
   IconLayoutDashboard,
   IconSettings,
 } from '@tabler/icons-react';
-import { useEffect, useState, type ComponentType } from 'react';
+import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react';
 
 import logoUrl from '../../icons/deckhand.svg';
-import { CalendarPage } from './calendar/CalendarPage';
 import { DashboardPage } from './dashboard/DashboardPage';
 import { HistoryPage } from './history/HistoryPage';
 import { NotificationsPage } from './notifications/NotificationsPage';
@@ -18,6 +17,9 @@ import { SchedulesPage } from './schedules/SchedulesPage';
 import { HostNotices } from './settings/HostNotices';
 import { SettingsPage } from './settings/SettingsPage';
 import { SimulationBadge } from './settings/SimulationBadge';
+
+// The calendar component is the largest part of the bundle; it loads when the page is opened.
+const CalendarPage = lazy(() => import('./calendar/CalendarPage').then((m) => ({ default: m.CalendarPage })));
 
 interface Page {
   id: string;
@@ -84,7 +86,15 @@ export function App() {
 
       <AppShell.Main>
         <HostNotices />
-        <Current />
+        <Suspense
+          fallback={
+            <Center py={80}>
+              <Loader size="sm" />
+            </Center>
+          }
+        >
+          <Current />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );
