@@ -11,11 +11,20 @@
 //!
 //! Generic over the zone: the engine passes `chrono::Local`, tests pin `chrono_tz` zones.
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc,
+};
 
 use crate::model::Recurrence;
 
 const HOUR_MS: f64 = 3_600_000.0;
+
+/// The local wall time of `at` in `tz`, or `None` at the very ends of time, where the zone's
+/// offset would carry it past what a date can hold (chrono's `naive_local` panics there).
+fn wall_time<Tz: TimeZone>(tz: &Tz, at: DateTime<Utc>) -> Option<NaiveDateTime> {
+    let utc = at.naive_utc();
+    utc.checked_add_offset(tz.offset_from_utc_datetime(&utc).fix())
+}
 
 /// The UTC instant of local wall time `wall` in `tz`, by the rule above: a wall time in a
 /// spring-forward gap gives the first instant after the gap; an ambiguous one its first
@@ -34,7 +43,7 @@ pub fn resolve<Tz: TimeZone>(tz: &Tz, wall: NaiveDateTime) -> DateTime<Utc> {
 fn first_instant_after_gap<Tz: TimeZone>(tz: &Tz, wall: NaiveDateTime) -> DateTime<Utc> {
     let local = |secs: i64| {
         DateTime::from_timestamp(secs, 0)
-            .map(|u| u.with_timezone(tz).naive_local())
+            .and_then(|u| wall_time(tz, u))
             .unwrap_or(NaiveDateTime::MAX)
     };
     let guess = wall.and_utc().timestamp();
@@ -64,10 +73,7 @@ fn interval_slot<Tz: TimeZone>(
     let calendar = if days == 0 {
         start
     } else {
-        let wall = start
-            .with_timezone(tz)
-            .naive_local()
-            .checked_add_signed(Duration::try_days(days)?)?;
+        let wall = wall_time(tz, start)?.checked_add_signed(Duration::try_days(days)?)?;
         resolve(tz, wall)
     };
     let elapsed_ms = (remainder_hours * HOUR_MS * k as f64).round();
@@ -84,7 +90,9 @@ fn interval_at_or_after<Tz: TimeZone>(
     hours: f64,
     t: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
-    if !hours.is_finite() || hours <= 0.0 {
+    // Slots are kept to the millisecond: an interval shorter than that (never valid, but a
+    // damaged database could hold one) has no distinct slots.
+    if !hours.is_finite() || hours * HOUR_MS < 1.0 {
         return None;
     }
     if t <= start {
@@ -99,7 +107,7 @@ fn interval_at_or_after<Tz: TimeZone>(
         if slot >= t {
             return Some(slot);
         }
-        k += 1;
+        k = k.checked_add(1)?;
     }
 }
 
@@ -114,7 +122,7 @@ fn weekdays_at_or_after<Tz: TimeZone>(
         return None;
     }
     // Start a day early: `t`'s local date may be behind the slot's (a gap resolves forward).
-    let first: NaiveDate = t.with_timezone(tz).date_naive().pred_opt()?;
+    let first: NaiveDate = wall_time(tz, t)?.date().pred_opt()?;
     for offset in 0..=8 {
         let date = first.checked_add_signed(Duration::days(offset))?;
         if days
@@ -154,7 +162,11 @@ pub fn after<Tz: TimeZone>(
     t: DateTime<Utc>,
     tz: &Tz,
 ) -> Option<DateTime<Utc>> {
-    at_or_after(recurrence, t + Duration::milliseconds(1), tz)
+    at_or_after(
+        recurrence,
+        t.checked_add_signed(Duration::milliseconds(1))?,
+        tz,
+    )
 }
 
 /// The next `count` slots at or after `from`: what the UI and `deckhand schedules preview`

@@ -19,6 +19,8 @@ pub const MAX_NAME_CHARS: usize = 120;
 pub const MAX_PATH_CHARS: usize = 1024;
 /// Longest free-text note (recovery notes).
 pub const MAX_NOTE_CHARS: usize = 2000;
+/// Longest email address (RFC 5321's limit for a path).
+pub const MAX_EMAIL_CHARS: usize = 254;
 /// Longest actor name.
 pub const MAX_ACTOR_CHARS: usize = 100;
 /// Longest interval: one year.
@@ -82,14 +84,74 @@ impl Checks {
     }
 }
 
+/// Longest piece of a typed value quoted back in a message.
+const MAX_SHOWN_CHARS: usize = 60;
+
+/// A line break, tab or other control character, or a Unicode line or paragraph separator.
+fn is_line_break_or_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// The invisible characters that change the direction text is shown in (embeddings,
+/// overrides and isolates): they can make `x.exe` look like `x.med` on screen.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that take up no space: zero-width spaces and joiners, direction marks, the
+/// byte-order mark, the soft hyphen.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{034F}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+    ) || is_direction_control(c)
+}
+
+/// Nothing a person could see: only white space and invisible characters.
+fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || is_invisible(c))
+}
+
 fn has_control(text: &str) -> bool {
-    text.chars().any(char::is_control)
+    text.chars().any(is_line_break_or_control)
+}
+
+/// A typed value as a message quotes it: control and invisible characters written out as
+/// `\u{…}` (so they cannot rewrite a terminal or a log line, and the person sees them), and
+/// cut after a few dozen characters.
+pub fn shown(value: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in value.chars().enumerate() {
+        if i == MAX_SHOWN_CHARS {
+            out.push('…');
+            break;
+        }
+        if is_line_break_or_control(c) || is_invisible(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Refuses direction controls, naming `label`.
+fn no_direction_control(field: &str, label: &str, value: &str) -> Result<(), FieldError> {
+    if value.chars().any(is_direction_control) {
+        return Err(FieldError::new(
+            field,
+            format!(
+                "{label} contains an invisible character that changes the direction text is shown in (so what is shown is not what is saved); type it again without it."
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A trimmed, non-empty, single-line text of at most `max` characters.
 fn text(field: &str, label: &str, value: &str, max: usize) -> Result<String, FieldError> {
     let trimmed = value.trim();
-    if trimmed.is_empty() {
+    if is_blank(trimmed) {
         return Err(FieldError::new(field, format!("{label} is empty.")));
     }
     let chars = trimmed.chars().count();
@@ -105,6 +167,7 @@ fn text(field: &str, label: &str, value: &str, max: usize) -> Result<String, Fie
             format!("{label} contains a line break, tab or other control character."),
         ));
     }
+    no_direction_control(field, label, trimmed)?;
     Ok(trimmed.to_owned())
 }
 
@@ -121,7 +184,7 @@ pub fn actor(value: &str) -> Result<String, FieldError> {
 /// A note, such as what was done to recover the robot. Line breaks are allowed.
 pub fn note(value: &str) -> Result<String, FieldError> {
     let trimmed = value.trim();
-    if trimmed.is_empty() {
+    if is_blank(trimmed) {
         return Err(FieldError::new(
             "note",
             "The note is empty; say what happened or what was done.",
@@ -143,6 +206,7 @@ pub fn note(value: &str) -> Result<String, FieldError> {
             "The note contains control characters.",
         ));
     }
+    no_direction_control("note", "The note", trimmed)?;
     Ok(trimmed.to_owned())
 }
 
@@ -154,7 +218,10 @@ pub fn method_path(value: &str) -> Result<String, FieldError> {
     if !(lower.ends_with(".med") || lower.ends_with(".hsl")) {
         return Err(FieldError::new(
             "methodPath",
-            format!("'{path}' is not a VENUS method: the file name must end in .med or .hsl."),
+            format!(
+                "'{}' is not a VENUS method: the file name must end in .med or .hsl.",
+                shown(&path)
+            ),
         ));
     }
     Ok(path)
@@ -184,6 +251,16 @@ fn instant_in_range(
         ));
     }
     Ok(())
+}
+
+/// A number of hours as a message shows it: plainly when it is of a size people use, else in
+/// scientific notation (a tiny `f64` written out in full is hundreds of digits long).
+fn shown_hours(hours: f64) -> String {
+    if (0.001..1e7).contains(&hours.abs()) {
+        format!("{}", (hours * 10_000.0).round() / 10_000.0)
+    } else {
+        format!("{hours:e}")
+    }
 }
 
 /// A recurrence. `previous` is the schedule's recurrence before an edit: an unchanged `once`
@@ -217,7 +294,8 @@ pub fn recurrence(
                 return Err(FieldError::new(
                     field,
                     format!(
-                        "An interval of {hours} hours is shorter than one minute; use at least 0.0167 hours."
+                        "An interval of {} hours is shorter than one minute; use at least 0.0167 hours.",
+                        shown_hours(*hours)
                     ),
                 ));
             }
@@ -225,7 +303,8 @@ pub fn recurrence(
                 return Err(FieldError::new(
                     field,
                     format!(
-                        "An interval of {hours} hours is longer than one year ({MAX_INTERVAL_HOURS} hours)."
+                        "An interval of {} hours is longer than one year ({MAX_INTERVAL_HOURS} hours).",
+                        shown_hours(*hours)
                     ),
                 ));
             }
@@ -331,8 +410,29 @@ pub fn schedule(
 /// no display name, and a domain with at least one dot.
 pub fn email(field: &str, value: &str) -> Result<String, FieldError> {
     let trimmed = value.trim();
-    if trimmed.is_empty() {
+    if is_blank(trimmed) {
         return Err(FieldError::new(field, "The email address is empty."));
+    }
+    let chars = trimmed.chars().count();
+    if chars > MAX_EMAIL_CHARS {
+        return Err(FieldError::new(
+            field,
+            format!(
+                "The email address is {chars} characters long; an address has at most {MAX_EMAIL_CHARS}."
+            ),
+        ));
+    }
+    if trimmed
+        .chars()
+        .any(|c| is_line_break_or_control(c) || is_invisible(c))
+    {
+        return Err(FieldError::new(
+            field,
+            format!(
+                "'{}' is not a valid email address: it contains a line break, control or invisible character; write it like name@example.org.",
+                shown(trimmed)
+            ),
+        ));
     }
     let options = Options::default()
         .with_required_tld()
@@ -343,7 +443,8 @@ pub fn email(field: &str, value: &str) -> Result<String, FieldError> {
         Err(error) => Err(FieldError::new(
             field,
             format!(
-                "'{trimmed}' is not a valid email address ({error}); write it like name@example.org."
+                "'{}' is not a valid email address ({error}); write it like name@example.org.",
+                shown(trimmed)
             ),
         )),
     }
@@ -414,7 +515,8 @@ pub fn setting(key: SettingKey, value: &str) -> Result<String, FieldError> {
             _ => Err(FieldError::new(
                 field,
                 format!(
-                    "'{trimmed}' is not allowed for {field}: give a whole number of {unit} from {low} to {high}."
+                    "'{}' is not allowed for {field}: give a whole number of {unit} from {low} to {high}.",
+                    shown(trimmed)
                 ),
             )),
         }
@@ -440,7 +542,10 @@ pub fn setting(key: SettingKey, value: &str) -> Result<String, FieldError> {
             "false" | "no" | "off" => Ok("false".to_owned()),
             other => Err(FieldError::new(
                 field,
-                format!("'{other}' is not allowed for simulation: say true or false."),
+                format!(
+                    "'{}' is not allowed for simulation: say true or false.",
+                    shown(other)
+                ),
             )),
         },
         SettingKey::RobotProcessNames => {

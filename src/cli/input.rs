@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Local, LocalResult, NaiveDateTime, TimeZone, Utc};
 use comfy_table::{Table, presets::NOTHING};
+use deckhand::validate::shown;
 
 /// Parses an instant: RFC 3339 (`2026-12-01T08:00:00Z`, any offset) or local wall time
 /// (`2026-12-01 08:00`, `2026-12-01T08:00`, with optional seconds) on this PC's clock.
@@ -20,7 +21,10 @@ pub fn instant(text: &str) -> Result<DateTime<Utc>, String> {
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
         .ok_or_else(|| {
-            format!("'{text}' is not a date and time; write it like 2026-12-01 08:00 (local time) or 2026-12-01T07:00:00Z")
+            format!(
+                "'{}' is not a date and time; write it like 2026-12-01 08:00 (local time) or 2026-12-01T07:00:00Z",
+                shown(text)
+            )
         })?;
     match Local.from_local_datetime(&naive) {
         LocalResult::Single(at) => Ok(at.with_timezone(&Utc)),

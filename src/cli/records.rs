@@ -16,6 +16,7 @@ use deckhand::model::{
 use deckhand::notify::{TestEmailError, send_test_email};
 use deckhand::secrets::{KeyringStatus, Secrets};
 use deckhand::store::settings_text;
+use deckhand::validate::shown;
 
 #[derive(Args)]
 pub struct HistoryArgs {
@@ -60,7 +61,8 @@ fn history_query(ctx: &Context, args: &HistoryArgs) -> Result<HistoryQuery, Fail
             s.trim().parse::<RunStatus>().map_err(|_| {
                 let all: Vec<String> = RunStatus::iter().map(|s| s.to_string()).collect();
                 Failure::Input(format!(
-                    "'{s}' is not a run status; use one of {}",
+                    "'{}' is not a run status; use one of {}",
+                    shown(s),
                     all.join(", ")
                 ))
             })
@@ -189,7 +191,8 @@ fn events(names: &[String]) -> Result<Vec<EventKind>, Failure> {
             n.trim().parse::<EventKind>().map_err(|_| {
                 let all: Vec<String> = EventKind::iter().map(|e| e.to_string()).collect();
                 Failure::Input(format!(
-                    "'{n}' is not an event; use any of {}",
+                    "'{}' is not an event; use any of {}",
+                    shown(n),
                     all.join(", ")
                 ))
             })
@@ -199,11 +202,17 @@ fn events(names: &[String]) -> Result<Vec<EventKind>, Failure> {
 
 fn contact_by_prefix(ctx: &Context, id: &str) -> Result<deckhand::model::Contact, Failure> {
     let id = id.trim().to_ascii_lowercase();
+    if id.len() < 4 || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return Err(Failure::Input(format!(
+            "'{}' is not a contact id; give the id (or its first 4 or more characters) as `deckhand contacts list` shows it",
+            shown(&id)
+        )));
+    }
     let matches: Vec<_> = ctx
         .store
         .list_contacts()?
         .into_iter()
-        .filter(|c| id.len() >= 4 && c.id.to_string().starts_with(&id))
+        .filter(|c| c.id.to_string().starts_with(&id))
         .collect();
     match matches.len() {
         1 => Ok(matches.into_iter().next().expect("one")),
@@ -362,7 +371,8 @@ pub fn smtp(ctx: &mut Context, command: SmtpCommand) -> Result<(), Failure> {
         } => {
             let tls = tls.parse::<TlsMode>().map_err(|_| {
                 Failure::Input(format!(
-                    "'{tls}' is not a TLS mode; use none, starttls or tls"
+                    "'{}' is not a TLS mode; use none, starttls or tls",
+                    shown(&tls)
                 ))
             })?;
             let settings = SmtpSettings {
@@ -505,7 +515,12 @@ pub enum SettingsCommand {
     /// One setting's value.
     Get { key: String },
     /// Change a setting.
-    Set { key: String, value: String },
+    Set {
+        key: String,
+        /// The new value (it may start with a dash, e.g. `-t {method}`).
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+    },
     /// Put a setting back to its default.
     Reset { key: String },
 }
@@ -517,7 +532,8 @@ fn key(text: &str) -> Result<SettingKey, Failure> {
         .map_err(|_| {
             let all: Vec<String> = SettingKey::iter().map(|k| k.to_string()).collect();
             Failure::Input(format!(
-                "'{text}' is not a setting; the settings are {}",
+                "'{}' is not a setting; the settings are {}",
+                shown(text),
                 all.join(", ")
             ))
         })

@@ -9,6 +9,7 @@ use super::{Context, Failure};
 use deckhand::model::{
     Backoff, Recurrence, Schedule, ScheduleDraft, ScheduleListFilter, Weekday, parse_time_of_day,
 };
+use deckhand::validate::shown;
 
 #[derive(Subcommand)]
 pub enum ScheduleCommand {
@@ -49,14 +50,14 @@ pub enum ScheduleCommand {
     MarkRecovery {
         id: String,
         /// What happened.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         note: String,
     },
     /// Say the robot was recovered; the schedule becomes active again.
     Resolve {
         id: String,
         /// What was done.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         note: String,
     },
 }
@@ -69,7 +70,7 @@ pub struct WhenArgs {
     #[arg(long, value_name = "TIME")]
     once: Option<String>,
     /// Every N hours (fractions allowed, e.g. 0.5), from --start.
-    #[arg(long, value_name = "HOURS")]
+    #[arg(long, value_name = "HOURS", allow_hyphen_values = true)]
     every: Option<f64>,
     /// Every hour, from --start.
     #[arg(long)]
@@ -94,19 +95,19 @@ pub struct PolicyArgs {
     #[arg(long, value_name = "HH:MM")]
     at: Option<String>,
     /// Attempts in all when a run cannot start (robot busy, launch failed) [default: 5].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     retry_attempts: Option<u32>,
     /// Minutes between attempts [default: 2].
-    #[arg(long, value_name = "MINUTES")]
+    #[arg(long, value_name = "MINUTES", allow_hyphen_values = true)]
     retry_delay: Option<u32>,
     /// How the delay grows: fixed, linear or exponential [default: fixed].
     #[arg(long, value_name = "KIND")]
     backoff: Option<String>,
     /// Longest delay between attempts, in minutes [default: 30].
-    #[arg(long, value_name = "MINUTES")]
+    #[arg(long, value_name = "MINUTES", allow_hyphen_values = true)]
     retry_max_delay: Option<u32>,
     /// Run one catch-up if a missed slot is at most this many minutes late [default: 15].
-    #[arg(long, value_name = "MINUTES")]
+    #[arg(long, value_name = "MINUTES", allow_hyphen_values = true)]
     grace: Option<u32>,
     /// Never catch up missed slots; record them as missed.
     #[arg(long, conflicts_with = "catch_up")]
@@ -115,21 +116,21 @@ pub struct PolicyArgs {
     #[arg(long)]
     catch_up: bool,
     /// How long a run normally takes, in minutes (a longer run raises an overrun alert).
-    #[arg(long, value_name = "MINUTES")]
+    #[arg(long, value_name = "MINUTES", allow_hyphen_values = true)]
     expected_minutes: Option<u32>,
     /// Minutes without trace output before a run is flagged stuck [default: the setting
     /// stuck_threshold_minutes].
-    #[arg(long, value_name = "MINUTES")]
+    #[arg(long, value_name = "MINUTES", allow_hyphen_values = true)]
     stuck_minutes: Option<u32>,
 }
 
 #[derive(Args)]
 pub struct AddArgs {
     /// A name people recognise, e.g. "Nightly plate prep".
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     name: String,
     /// The VENUS method file (.med or .hsl); relative paths start at the methods folder.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
     method: String,
     #[command(flatten)]
     when: WhenArgs,
@@ -143,9 +144,9 @@ pub struct AddArgs {
 #[derive(Args)]
 pub struct EditArgs {
     id: String,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     name: Option<String>,
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
     method: Option<String>,
     #[command(flatten)]
     when: WhenArgs,
@@ -203,7 +204,8 @@ fn recurrence(
             .map(|d| {
                 d.trim().parse::<Weekday>().map_err(|_| {
                     Failure::Input(format!(
-                        "'{d}' is not a weekday; use mon, tue, wed, thu, fri, sat, sun"
+                        "'{}' is not a weekday; use mon, tue, wed, thu, fri, sat, sun",
+                        shown(d)
                     ))
                 })
             })
@@ -232,7 +234,8 @@ fn apply_policy(draft: &mut ScheduleDraft, policy: &PolicyArgs) -> Result<(), Fa
     if let Some(kind) = &policy.backoff {
         draft.retry.backoff = kind.parse::<Backoff>().map_err(|_| {
             Failure::Input(format!(
-                "'{kind}' is not a backoff; use fixed, linear or exponential"
+                "'{}' is not a backoff; use fixed, linear or exponential",
+                shown(kind)
             ))
         })?;
     }

@@ -153,8 +153,12 @@ pub(crate) mod hh_mm {
 
     /// Parses `HH:MM` (24-hour clock).
     pub fn parse(text: &str) -> Result<NaiveTime, String> {
-        NaiveTime::parse_from_str(text.trim(), "%H:%M")
-            .map_err(|_| format!("'{text}' is not a time of day; write it as HH:MM, e.g. 08:30"))
+        NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
+            format!(
+                "'{}' is not a time of day; write it as HH:MM, e.g. 08:30",
+                crate::validate::shown(text)
+            )
+        })
     }
 }
 

@@ -290,11 +290,15 @@ impl Store {
         if let Ok(id) = Uuid::parse_str(&prefix) {
             return self.get_schedule(id);
         }
-        if prefix.len() < 4 || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        // An id is 36 characters: anything longer cannot start one (and is not quoted whole).
+        if !(4..=36).contains(&prefix.len())
+            || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+        {
             return Err(StoreError::field(
                 "id",
                 format!(
-                    "'{prefix}' is not a schedule id; give the id (or its first 4 or more characters) as `deckhand schedules list` shows it."
+                    "'{}' is not a schedule id; give the id (or its first 4 or more characters) as `deckhand schedules list` shows it.",
+                    crate::validate::shown(&prefix)
                 ),
             ));
         }

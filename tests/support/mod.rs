@@ -10,6 +10,8 @@ use deckhand::model::{Recurrence, ScheduleDraft};
 use deckhand::store::Store;
 use tempfile::TempDir;
 
+pub mod hostile;
+
 pub const ACTOR: &str = "Dr. Test";
 
 /// An instant from RFC 3339 text.
