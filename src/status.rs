@@ -6,7 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::model::{RunStatus, Schedule, ScheduleListFilter};
+use crate::model::{RunStatus, Schedule, ScheduleListFilter, SchedulerState};
 use crate::store::{Result, Store};
 
 /// A run in progress.
@@ -44,6 +44,8 @@ pub struct Overview {
     pub needs_recovery: Vec<Schedule>,
     /// The next planned runs, soonest first (at most [`UPCOMING`]).
     pub upcoming: Vec<Upcoming>,
+    /// Whether the scheduler is paused, by whom and since when.
+    pub scheduler: SchedulerState,
 }
 
 /// How many planned runs the overview lists.
@@ -100,6 +102,7 @@ pub fn overview(store: &Store) -> Result<Overview> {
         running,
         needs_recovery,
         upcoming,
+        scheduler: store.scheduler_state()?,
     })
 }
 

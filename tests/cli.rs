@@ -446,3 +446,36 @@ fn aborting_without_a_scheduler_says_why_nothing_can_happen() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_scheduler_is_paused_and_resumed_from_the_command_line_and_it_is_remembered() {
+    let cli = Cli::new();
+    assert_eq!(cli.json(&["scheduler", "status"])["paused"], false);
+    let out = cli.run(&["scheduler", "pause"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        said.starts_with("The scheduler is paused (paused by cli-test on "),
+        "{said}"
+    );
+    let again = cli.run(&["scheduler", "pause"]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("already paused"),
+        "pausing twice says so and changes nothing"
+    );
+
+    let state = cli.json(&["scheduler", "status"]);
+    assert_eq!(state["paused"], true, "kept in the database: {state}");
+    assert_eq!(state["changedBy"], "cli-test");
+    let audit = cli.json(&["audit"]);
+    let paused: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "engine_paused")
+        .collect();
+    assert_eq!(paused.len(), 1, "audited once: {audit}");
+
+    assert!(cli.run(&["scheduler", "resume"]).status.success());
+    assert_eq!(cli.json(&["scheduler", "status"])["paused"], false);
+}

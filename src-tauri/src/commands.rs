@@ -275,8 +275,6 @@ pub struct Dashboard {
     pub overview: Overview,
     /// A run on the robot that Deckhand did not start (e.g. "HxRun.exe, pid 4242").
     pub foreign_run: Option<String>,
-    /// The scheduler is paused.
-    pub paused: bool,
     /// The scheduler runs in this window.
     pub scheduler_here: bool,
 }
@@ -303,25 +301,19 @@ pub async fn get_dashboard(
     Ok(Dashboard {
         overview,
         foreign_run,
-        paused: host.paused(),
         scheduler_here: host.engine_here(),
     })
 }
 
-/// Pauses (`true`) or resumes the whole scheduler.
+/// Pauses (`true`) or resumes the whole scheduler, wherever it runs; the pause is kept in the
+/// database, so it outlives a restart.
 #[tauri::command]
 pub async fn set_scheduler_paused(
     app: AppHandle,
     host: Host<'_>,
     paused: bool,
 ) -> Result<(), IpcError> {
-    let engine = host.engine()?;
-    if paused {
-        engine.pause(&actor()).await?;
-    } else {
-        engine.resume(&actor()).await?;
-    }
-    host.set_paused(paused);
+    host.set_paused(paused, &actor()).await?;
     crate::tray::refresh(&app);
     Ok(())
 }

@@ -2,11 +2,10 @@
 //! it on this database), its events forwarded to the UI and the tray, stopped on quit.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use deckhand::clock::SystemClock;
-use deckhand::engine::{EngineHandle, Event};
+use deckhand::engine::EngineHandle;
 use deckhand::host::{self, Hosted};
 use deckhand::secrets::Secrets;
 use deckhand::status::{self, Overview};
@@ -22,7 +21,6 @@ pub struct HostState {
     engine: Option<EngineHandle>,
     /// Why the scheduler does not run in this app, when it does not.
     pub not_here: Option<String>,
-    paused: AtomicBool,
     reader: Option<Mutex<Store>>,
     pub secrets: Arc<Secrets>,
 }
@@ -48,7 +46,6 @@ impl HostState {
                 engine: Some(hosted.engine.clone()),
                 hosted: Mutex::new(Some(hosted)),
                 not_here: None,
-                paused: AtomicBool::new(false),
                 reader,
                 secrets,
             },
@@ -58,7 +55,6 @@ impl HostState {
                     engine: None,
                     hosted: Mutex::new(None),
                     not_here: Some(why),
-                    paused: AtomicBool::new(false),
                     reader,
                     secrets,
                 }
@@ -92,12 +88,29 @@ impl HostState {
             .map(Hosted::outbox_bell)
     }
 
-    pub fn paused(&self) -> bool {
-        self.paused.load(Ordering::Relaxed)
-    }
-
-    pub fn set_paused(&self, paused: bool) {
-        self.paused.store(paused, Ordering::Relaxed);
+    /// Pauses or resumes the scheduler in `actor`'s name. Where it runs here, through the
+    /// engine; where it runs in another program (`deckhand run`), in the database, which that
+    /// program follows within a second.
+    pub async fn set_paused(
+        &self,
+        paused: bool,
+        actor: &str,
+    ) -> Result<(), deckhand::error::IpcError> {
+        if let Some(engine) = &self.engine {
+            return Ok(if paused {
+                engine.pause(actor).await
+            } else {
+                engine.resume(actor).await
+            }?);
+        }
+        let Some(store) = &self.reader else {
+            return Err(self.engine().err().unwrap_or_else(|| {
+                deckhand::error::IpcError::new("internal", "The database is not open.")
+            }));
+        };
+        let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
+        store.set_scheduler_paused(paused, actor)?;
+        Ok(())
     }
 
     /// What runs, what needs a person, what is next (blocking: call off the UI thread).
@@ -130,9 +143,6 @@ pub fn forward_events(app: &AppHandle) {
         loop {
             match events.recv().await {
                 Ok(event) => {
-                    if let Event::Engine { paused, .. } = &event {
-                        host.paused.store(*paused, Ordering::Relaxed);
-                    }
                     let _ = app.emit(ENGINE_EVENT, &event);
                     crate::tray::refresh(&app);
                 }
@@ -148,21 +158,24 @@ pub fn forward_events(app: &AppHandle) {
 /// Pauses a running scheduler, resumes a paused one, in the logged-in person's name.
 pub fn toggle_pause(app: &AppHandle) {
     let host = app.state::<Arc<HostState>>().inner().clone();
-    let Some(engine) = host.engine.clone() else {
-        return;
-    };
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let actor = deckhand::host::login_name().unwrap_or_else(|| "desktop".to_owned());
-        let pause = !host.paused();
-        let result = if pause {
-            engine.pause(&actor).await
-        } else {
-            engine.resume(&actor).await
+        let state = tauri::async_runtime::spawn_blocking({
+            let host = host.clone();
+            move || host.overview().map(|o| o.scheduler.paused)
+        })
+        .await;
+        let result = match state {
+            Ok(Ok(paused)) => host
+                .set_paused(!paused, &actor)
+                .await
+                .map_err(|e| e.message),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(e) => Err(e.to_string()),
         };
-        match result {
-            Ok(()) => host.paused.store(pause, Ordering::Relaxed),
-            Err(e) => log::warn!("could not pause or resume the scheduler: {e}"),
+        if let Err(e) = result {
+            log::warn!("could not pause or resume the scheduler: {e}");
         }
         crate::tray::refresh(&app);
     });

@@ -27,12 +27,14 @@ pub struct Tray {
 
 /// The tray's words and picture for `overview`: needs attention (red) before paused (amber)
 /// before running (blue) before idle (grey); the words say all that applies.
-pub fn describe(overview: &Overview, paused: bool, engine_here: bool) -> (String, &'static [u8]) {
+pub fn describe(overview: &Overview, engine_here: bool) -> (String, &'static [u8]) {
     let time = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&Local).format("%a %H:%M");
+    let paused = overview.scheduler.paused;
     let mut parts = Vec::new();
     if !engine_here {
         parts.push("Scheduler runs in another program".to_owned());
-    } else if paused {
+    }
+    if paused {
         parts.push("Scheduler paused".to_owned());
     }
     let stuck = overview
@@ -77,7 +79,7 @@ pub fn describe(overview: &Overview, paused: bool, engine_here: bool) -> (String
     );
     let picture = if overview.needs_attention() {
         ATTENTION
-    } else if paused && engine_here {
+    } else if paused {
         PAUSED
     } else if !running.is_empty() {
         RUNNING
@@ -137,8 +139,9 @@ impl Tray {
     }
 
     /// Shows `overview`.
-    pub fn show(&self, overview: &Overview, paused: bool, engine_here: bool) {
-        let (text, picture) = describe(overview, paused, engine_here);
+    pub fn show(&self, overview: &Overview, engine_here: bool) {
+        let paused = overview.scheduler.paused;
+        let (text, picture) = describe(overview, engine_here);
         let _ = self.status.set_text(&text);
         let _ = self.icon.set_tooltip(Some(format!("Deckhand — {text}")));
         let _ = self.pause.set_text(if paused {
@@ -146,7 +149,6 @@ impl Tray {
         } else {
             "Pause scheduler"
         });
-        let _ = self.pause.set_enabled(engine_here);
         let mut shown = self.shown.lock().unwrap_or_else(|p| p.into_inner());
         if *shown != Some(picture) {
             if let Ok(image) = Image::from_bytes(picture) {
@@ -171,7 +173,7 @@ pub fn refresh(app: &AppHandle) {
             return;
         };
         if let Some(tray) = app.try_state::<Tray>() {
-            tray.show(&overview, host.paused(), host.engine_here());
+            tray.show(&overview, host.engine_here());
         }
     });
 }
@@ -179,7 +181,7 @@ pub fn refresh(app: &AppHandle) {
 #[cfg(test)]
 mod tests {
     use chrono::{TimeZone, Utc};
-    use deckhand::model::{RunStatus, Schedule};
+    use deckhand::model::{RunStatus, Schedule, SchedulerState};
     use deckhand::status::{Current, Overview, Upcoming};
     use uuid::Uuid;
 
@@ -193,6 +195,14 @@ mod tests {
             status,
             started_at: Some(Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap()),
             expected_minutes: None,
+        }
+    }
+
+    fn paused() -> SchedulerState {
+        SchedulerState {
+            paused: true,
+            changed_at: Some(Utc.with_ymd_and_hms(2026, 6, 1, 7, 0, 0).unwrap()),
+            changed_by: Some("Ann".into()),
         }
     }
 
@@ -220,7 +230,7 @@ mod tests {
             }],
             ..Overview::default()
         };
-        let (text, picture) = describe(&overview, false, true);
+        let (text, picture) = describe(&overview, true);
         assert!(text.starts_with("Idle · next: 'Plate prep'"), "{text}");
         assert_eq!(picture, IDLE);
     }
@@ -234,8 +244,9 @@ mod tests {
             ],
             needs_recovery: vec![schedule("Wash")],
             upcoming: Vec::new(),
+            scheduler: paused(),
         };
-        let (text, picture) = describe(&overview, true, true);
+        let (text, picture) = describe(&overview, true);
         assert_eq!(picture, ATTENTION);
         for part in [
             "Scheduler paused",
@@ -254,12 +265,22 @@ mod tests {
             running: vec![running("Prep", RunStatus::Running)],
             ..Overview::default()
         };
-        assert_eq!(describe(&busy, false, true).1, RUNNING);
-        assert_eq!(describe(&busy, true, true).1, PAUSED);
-        let (text, _) = describe(&Overview::default(), false, false);
+        assert_eq!(describe(&busy, true).1, RUNNING);
+        let busy_paused = Overview {
+            scheduler: paused(),
+            ..busy
+        };
+        assert_eq!(describe(&busy_paused, true).1, PAUSED);
+        let (text, _) = describe(&Overview::default(), false);
         assert!(
             text.starts_with("Scheduler runs in another program"),
             "{text}"
         );
+        let (text, picture) = describe(&busy_paused, false);
+        assert!(
+            text.starts_with("Scheduler runs in another program · Scheduler paused"),
+            "a pause made in another program shows here too: {text}"
+        );
+        assert_eq!(picture, PAUSED);
     }
 }

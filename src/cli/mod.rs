@@ -32,6 +32,7 @@ use deckhand::clock::SystemClock;
 use deckhand::config;
 use deckhand::error::IpcError;
 use deckhand::store::{Store, StoreError};
+use deckhand::validate::shown;
 
 /// Deckhand: runs Hamilton VENUS methods on a schedule. These commands read and change the
 /// same store the desktop app uses.
@@ -70,6 +71,9 @@ enum Command {
     /// Runs in progress: abort one.
     #[command(subcommand)]
     Runs(RunsCommand),
+    /// Pause or resume the whole scheduler (kept across restarts), or see whether it is paused.
+    #[command(subcommand)]
+    Scheduler(SchedulerCommand),
     /// Who did what, newest first.
     Audit(records::AuditArgs),
     /// Messages sent (email, desktop) newest first, and those still waiting to go out.
@@ -93,6 +97,17 @@ enum RunsCommand {
         /// The run's id (or its first 6 or more characters), from `deckhand history`.
         id: String,
     },
+}
+
+#[derive(Subcommand)]
+enum SchedulerCommand {
+    /// Whether the scheduler is paused, by whom and since when.
+    Status,
+    /// Stop starting runs (a method already on the robot goes on) until resumed, even across
+    /// restarts. The program running the scheduler follows within a second.
+    Pause,
+    /// Start runs again; runs missed meanwhile follow their schedules' missed-run policy.
+    Resume,
 }
 
 /// What a command failed with, and the exit code that goes with it.
@@ -256,6 +271,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Audit(args) => records::audit(&mut ctx, args),
         Command::Notifications(args) => records::notifications(&mut ctx, args),
         Command::Runs(RunsCommand::Abort { id }) => abort(&mut ctx, &path, &id),
+        Command::Scheduler(command) => scheduler(&mut ctx, command),
         Command::Info => info(&ctx),
         Command::Run(_) | Command::Trace { .. } => unreachable!("handled above"),
     }
@@ -289,6 +305,37 @@ fn info(ctx: &Context) -> Result<(), Failure> {
                 "VENUS (HxRun)"
             }
         )
+    })
+}
+
+/// `deckhand scheduler status|pause|resume`.
+fn scheduler(ctx: &mut Context, command: SchedulerCommand) -> Result<(), Failure> {
+    let pause = match command {
+        SchedulerCommand::Status => None,
+        SchedulerCommand::Pause => Some(true),
+        SchedulerCommand::Resume => Some(false),
+    };
+    let changed = match pause {
+        Some(paused) => Some(ctx.store.set_scheduler_paused(paused, &ctx.actor)?),
+        None => None,
+    };
+    let state = ctx.store.scheduler_state()?;
+    ctx.print(&state, || {
+        let word = if state.paused { "paused" } else { "running" };
+        let since = match (&state.changed_by, state.changed_at) {
+            (Some(by), Some(at)) => format!(
+                " ({} by {by} on {})",
+                if state.paused { "paused" } else { "resumed" },
+                at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M")
+            ),
+            _ => String::new(),
+        };
+        let already = if changed == Some(false) {
+            "already "
+        } else {
+            ""
+        };
+        format!("The scheduler is {already}{word}{since}.")
     })
 }
 
@@ -350,12 +397,14 @@ fn abort(ctx: &mut Context, path: &std::path::Path, id: &str) -> Result<(), Fail
         [run] => run.clone(),
         [] => {
             return Err(Failure::Input(format!(
-                "no running or stuck run has an id starting with '{prefix}' (give 6 or more characters; `deckhand history --status running` lists them)"
+                "no running or stuck run has an id starting with '{}' (give 6 or more characters; `deckhand history --status running` lists them)",
+                shown(&prefix)
             )));
         }
         _ => {
             return Err(Failure::Input(format!(
-                "several runs have ids starting with '{prefix}'; give more characters"
+                "several runs have ids starting with '{}'; give more characters",
+                shown(&prefix)
             )));
         }
     };

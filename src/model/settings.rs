@@ -1,8 +1,22 @@
 //! Application settings: a few typed values with defaults, stored as key/value rows.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumIter, EnumString, IntoStaticStr};
 use ts_rs::TS;
+
+/// Whether the scheduler launches runs, kept in the database so a pause survives a restart
+/// and is the same for every program on the database.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SchedulerState {
+    pub paused: bool,
+    /// When it was last paused or resumed; `None` if never.
+    pub changed_at: Option<DateTime<Utc>>,
+    /// Who last paused or resumed it.
+    pub changed_by: Option<String>,
+}
 
 /// Every setting Deckhand has, with the value in force (stored, else the default).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -7,7 +7,7 @@ use strum::IntoEnumIterator;
 
 use super::sql::{ms, time};
 use super::{Result, Store, StoreError, audit};
-use crate::model::{AppSettings, AuditAction, AuditEntry, AuditTarget, SettingKey};
+use crate::model::{AppSettings, AuditAction, AuditEntry, AuditTarget, SchedulerState, SettingKey};
 use crate::validate;
 
 /// Lays stored values over the defaults. A stored value that no longer validates (written by
@@ -200,6 +200,47 @@ impl Store {
             Ok(())
         })?;
         self.settings()
+    }
+
+    /// Whether the scheduler is paused, and by whom.
+    pub fn scheduler_state(&self) -> Result<SchedulerState> {
+        Ok(self.conn.query_row(
+            "SELECT paused, changed_at, changed_by FROM scheduler_state WHERE id = 1",
+            [],
+            |row| {
+                Ok(SchedulerState {
+                    paused: row.get(0)?,
+                    changed_at: row.get::<_, Option<i64>>(1)?.map(time).transpose()?,
+                    changed_by: row.get(2)?,
+                })
+            },
+        )?)
+    }
+
+    /// Pauses (`true`) or resumes the scheduler, audited in `actor`'s name, in one transaction.
+    /// Returns `false`, writing nothing, when it already was so. Every program on this
+    /// database follows it: the one running the scheduler notices the change.
+    pub fn set_scheduler_paused(&mut self, paused: bool, actor: &str) -> Result<bool> {
+        let now = self.now();
+        let actor = validate::actor(actor)?;
+        self.write(|tx| {
+            let current: bool =
+                tx.query_row("SELECT paused FROM scheduler_state WHERE id = 1", [], |row| row.get(0))?;
+            if current == paused {
+                return Ok(false);
+            }
+            tx.execute(
+                "UPDATE scheduler_state SET paused = ?1, changed_at = ?2, changed_by = ?3 WHERE id = 1",
+                params![paused, ms(now), actor],
+            )?;
+            let (action, detail) = if paused {
+                (AuditAction::EnginePaused, "paused the scheduler")
+            } else {
+                (AuditAction::EngineResumed, "resumed the scheduler")
+            };
+            audit(tx, now, &actor, action, AuditTarget::Engine, None, detail)?;
+            Ok(true)
+        })
     }
 
     /// Records an action that changed no record (pausing the engine, asking for a run, …).

@@ -1,7 +1,7 @@
 //! Due detection, run now, skip next, cancel, pause and resume, reconciliation, the lock.
 
 use deckhand::engine::{EngineLock, Event};
-use deckhand::model::{NewRun, RunChanges, RunOrigin, RunStatus};
+use deckhand::model::{AuditTarget, NewRun, RunChanges, RunOrigin, RunStatus};
 
 use super::fakes::{Harness, Plan, every};
 use crate::support::t;
@@ -168,6 +168,50 @@ async fn pause_stops_launches_and_resume_applies_the_missed_run_policy() {
         "one row for the two missed slots"
     );
     assert_eq!(h.runs()[1].origin, RunOrigin::CatchUp);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_pause_outlives_a_restart() {
+    let mut h = Harness::new();
+    h.add(&every("Prep.med", 1.0, "2026-06-01T12:30:00Z"));
+    let engine = h.start();
+    engine.pause("Ann").await.unwrap();
+    engine.shutdown().await;
+
+    // The PC restarts (Windows updates) while Ann works on the deck.
+    let engine = h.start();
+    h.run_until("2026-06-01T13:40:00Z").await;
+    assert!(
+        h.runner.launch_times("Prep.med").is_empty(),
+        "the scheduler came back paused: nothing launched"
+    );
+    let state = h.store().scheduler_state().unwrap();
+    assert!(state.paused);
+    assert_eq!(state.changed_by.as_deref(), Some("Ann"));
+    assert!(
+        h.drain_events()
+            .iter()
+            .all(|e| !matches!(e, Event::Engine { paused: false, .. })),
+        "it never said it was running"
+    );
+
+    engine.resume("Bob").await.unwrap();
+    h.run_until("2026-06-01T13:41:00Z").await;
+    assert_eq!(h.story(), ["01 12:30 missed", "01 13:30 running"]);
+    assert!(!h.store().scheduler_state().unwrap().paused);
+    let actions: Vec<String> = h
+        .store()
+        .audit_log(None, 100, 0)
+        .unwrap()
+        .iter()
+        .filter(|e| e.target_kind == AuditTarget::Engine)
+        .map(|e| format!("{} {}", e.actor, e.action))
+        .collect();
+    assert_eq!(
+        actions,
+        ["Bob engine_resumed", "Ann engine_paused"],
+        "newest first"
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -154,3 +154,52 @@ async fn a_schedule_added_by_another_program_is_picked_up_within_a_second() {
         "the engine learnt of the new schedule from the database files and ran it"
     );
 }
+
+#[tokio::test]
+async fn a_pause_set_by_another_program_is_followed_and_so_is_the_resume() {
+    let db = TestStore::new();
+    let clock = Arc::new(deckhand::clock::TokioClock::new(Utc::now()));
+    let runner = Arc::new(super::fakes::FakeRunner::new(clock.clone()));
+    let store = Store::open(&db.path(), clock.clone()).unwrap();
+    let (engine, _task) = Engine::start(
+        store,
+        runner.clone(),
+        Arc::new(FakeMonitor::default()),
+        clock.clone(),
+        clock.clone(),
+        chrono::Local,
+    )
+    .unwrap();
+    let mut events = engine.subscribe();
+    tokio::time::sleep(StdDuration::from_millis(200)).await;
+
+    // The window pausing a scheduler that runs as `deckhand run`: it writes the database only.
+    let mut window = Store::open(&db.path(), clock.clone()).unwrap();
+    assert!(window.set_scheduler_paused(true, "Ann").unwrap());
+    window
+        .create_schedule(&once_in("Prep.med", 1), "Ann")
+        .unwrap();
+    let paused = tokio::time::timeout(StdDuration::from_secs(5), async {
+        loop {
+            if let Ok(deckhand::engine::Event::Engine { paused: true, .. }) = events.recv().await {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(paused.is_ok(), "the engine said it is paused");
+    tokio::time::sleep(StdDuration::from_secs(2)).await;
+    assert!(
+        runner.launch_times("Prep.med").is_empty(),
+        "nothing launches while another program has paused the scheduler"
+    );
+
+    assert!(window.set_scheduler_paused(false, "Ann").unwrap());
+    assert!(
+        wait_for(StdDuration::from_secs(5), || !runner
+            .launch_times("Prep.med")
+            .is_empty())
+        .await,
+        "resumed from the other program, the engine runs the slot that came due (within its grace)"
+    );
+}

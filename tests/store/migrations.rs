@@ -34,12 +34,13 @@ fn an_empty_database_gets_every_table() {
             "outbox",
             "runs",
             "runs_archive",
+            "scheduler_state",
             "schedules",
             "settings",
             "smtp_settings",
             "text_pool"
         ],
-        "the tables DESIGN.md §2 needs"
+        "the tables DESIGN.md §2 needs, and the scheduler's pause"
     );
 }
 

@@ -123,3 +123,34 @@ fn simulation_is_on_only_while_the_simulator_is_the_runner() {
         .set_setting(SettingKey::HxrunPath, real, crate::support::ACTOR)
         .unwrap();
 }
+
+#[test]
+fn the_scheduler_pause_is_stored_with_who_and_when_and_audited_once() {
+    let mut db = TestStore::new();
+    let store = &mut db.store;
+    let fresh = store.scheduler_state().unwrap();
+    assert!(!fresh.paused);
+    assert_eq!((fresh.changed_at, fresh.changed_by), (None, None));
+
+    assert!(store.set_scheduler_paused(true, "Ann").unwrap());
+    assert!(
+        !store.set_scheduler_paused(true, "Bob").unwrap(),
+        "pausing a paused scheduler changes nothing"
+    );
+    let state = db.reopen().scheduler_state().unwrap();
+    let store = &mut db.store;
+    assert!(state.paused, "another connection sees it");
+    assert_eq!(state.changed_by.as_deref(), Some("Ann"));
+    assert!(state.changed_at.is_some());
+
+    let error = store.set_scheduler_paused(false, " ").unwrap_err();
+    assert_eq!(error.code(), "invalid_input", "{error}");
+    assert!(
+        store.scheduler_state().unwrap().paused,
+        "a refused resume writes nothing"
+    );
+
+    let audit = store.audit_log(None, 10, 0).unwrap();
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(audit[0].action, AuditAction::EnginePaused);
+}

@@ -8,9 +8,13 @@ import { renderWithApp } from './test/render';
 describe('App', () => {
   test('opens on the dashboard with every page in the navigation', async () => {
     vi.spyOn(commands, 'getDashboard').mockResolvedValue({
-      overview: { running: [], needsRecovery: [], upcoming: [] },
+      overview: {
+        running: [],
+        needsRecovery: [],
+        upcoming: [],
+        scheduler: { paused: false, changedAt: null, changedBy: null },
+      },
       foreignRun: null,
-      paused: false,
       schedulerHere: true,
     });
     vi.spyOn(commands, 'getSettings').mockRejectedValue(new Error('no backend'));

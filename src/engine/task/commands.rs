@@ -200,28 +200,23 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     }
 
     pub(super) fn set_paused(&mut self, paused: bool, actor: &str) -> Result<(), EngineError> {
+        // Written first: a pause that is not in the database would be forgotten at the next start.
+        self.store.set_scheduler_paused(paused, actor)?;
+        self.follow_pause(paused, actor);
+        Ok(())
+    }
+
+    /// Takes the pause state as the database has it (set here or by another program).
+    pub(super) fn follow_pause(&mut self, paused: bool, by: &str) {
         if self.paused == paused {
-            return Ok(());
+            return;
         }
-        let action = if paused {
-            AuditAction::EnginePaused
-        } else {
-            AuditAction::EngineResumed
-        };
-        let detail = if paused {
-            "paused the scheduler"
-        } else {
-            "resumed the scheduler"
-        };
-        self.store
-            .record_audit(actor, action, AuditTarget::Engine, None, detail)?;
         self.paused = paused;
         info!(
-            "scheduler {} by {actor}",
+            "scheduler {} by {by}",
             if paused { "paused" } else { "resumed" }
         );
         self.emit_engine();
-        Ok(())
     }
 
     /// Ends a launched run's process tree; `finished` then records it as aborted by `actor`.

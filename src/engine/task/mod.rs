@@ -185,6 +185,17 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             store.disable_auto_checkpoint()?;
         }
         let data_version = store.data_version()?;
+        // A pause outlives a restart: the PC may have rebooted while someone works on the deck.
+        let pause = store.scheduler_state()?;
+        if pause.paused {
+            info!(
+                "the scheduler starts paused (paused by {} at {})",
+                pause.changed_by.as_deref().unwrap_or("someone"),
+                pause
+                    .changed_at
+                    .map_or_else(|| "an unknown time".to_owned(), |at| at.to_rfc3339()),
+            );
+        }
         let mut engine = Engine {
             store,
             runner,
@@ -198,7 +209,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             schedules: HashMap::new(),
             in_flight: HashMap::new(),
             waiting: HashMap::new(),
-            paused: false,
+            paused: pause.paused,
             recheck_database_at: None,
             aborting: HashMap::new(),
             data_version,
@@ -404,6 +415,13 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             return;
         }
         self.carry_out_abort_requests();
+        match self.store.scheduler_state() {
+            Ok(state) => {
+                let by = state.changed_by.as_deref().unwrap_or("another program");
+                self.follow_pause(state.paused, by);
+            }
+            Err(e) => return self.problem("Could not re-read whether the scheduler is paused", &e),
+        }
         let schedules = match self
             .store
             .list_schedules(crate::model::ScheduleListFilter::All)

@@ -11,10 +11,6 @@ export type Dashboard = { overview: Overview,
  */
 foreignRun: string | null, 
 /**
- * The scheduler is paused.
- */
-paused: boolean, 
-/**
  * The scheduler runs in this window.
  */
 schedulerHere: boolean, };

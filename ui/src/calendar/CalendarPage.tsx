@@ -2,13 +2,13 @@ import type { DatesSetArg, EventClickArg } from '@fullcalendar/core';
 import dayGridPlugin from '@fullcalendar/daygrid';
 import FullCalendar from '@fullcalendar/react';
 import timeGridPlugin from '@fullcalendar/timegrid';
-import { Alert, Box, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { IconAlertCircle } from '@tabler/icons-react';
+import { Box, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 
 import type { CalendarItem } from '../bindings/CalendarItem';
-import { commands, toCommandError } from '../ipc';
+import { CommandErrorAlert } from '../components/CommandErrorAlert';
+import { commands } from '../ipc';
 import { displayTimeZone } from '../schedules/format';
 import { useSchedules } from '../schedules/queries';
 import { CalendarDetails } from './CalendarDetails';
@@ -39,9 +39,12 @@ export function CalendarPage() {
     <Stack gap="md" maw={1400}>
       <Title order={2}>Calendar</Title>
       {items.isError && (
-        <Alert color="red" variant="light" title="The calendar could not be loaded" icon={<IconAlertCircle />}>
-          <Text size="sm">{toCommandError(items.error).message}</Text>
-        </Alert>
+        <CommandErrorAlert
+          title="The calendar could not be loaded"
+          error={items.error}
+          onRetry={() => void items.refetch()}
+          retrying={items.isFetching}
+        />
       )}
       <Paper
         withBorder
@@ -76,6 +79,8 @@ export function CalendarPage() {
           // Open on the hours around now, where the news is.
           scrollTime={`${String(Math.max(0, new Date().getHours() - 2)).padStart(2, '0')}:00:00`}
           height={620}
+          // A busy hour shows three runs and "+N more" (a popover), not a wall of slivers.
+          eventMaxStack={3}
           events={events}
           datesSet={(arg: DatesSetArg) => { setRange({ from: arg.start.toISOString(), to: arg.end.toISOString() }); }}
           eventClick={(arg: EventClickArg) => {

@@ -7,7 +7,7 @@ import { aRun, commandError } from '../schedules/fixtures';
 import { formatInstant } from '../schedules/format';
 import { renderWithApp } from '../test/render';
 import { DashboardPage } from './DashboardPage';
-import { aCurrent, aDashboard, aRecovering } from './fixtures';
+import { aCurrent, aDashboard, aRecovering, PAUSED_BY_ANN } from './fixtures';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -79,10 +79,14 @@ describe('robot status', () => {
 
 describe('the scheduler switch', () => {
   test('a paused scheduler is resumed from its banner', async () => {
-    vi.spyOn(commands, 'getDashboard').mockResolvedValue(aDashboard({ paused: true }));
+    vi.spyOn(commands, 'getDashboard').mockResolvedValue(aDashboard({}, { scheduler: PAUSED_BY_ANN }));
     const setPaused = vi.spyOn(commands, 'setSchedulerPaused').mockResolvedValue(null);
     renderWithApp(<DashboardPage />);
     expect(await screen.findByText('The scheduler is paused')).toBeTruthy();
+    expect(
+      screen.getByText(`Paused by Ann on ${formatInstant('2026-06-15T12:05:00Z')}.`, { exact: false }),
+      'who paused it and when',
+    ).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Pause scheduler' }), 'no pause while paused').toBeNull();
     await userEvent.click(screen.getByRole('button', { name: 'Resume scheduler' }));
     expect(setPaused).toHaveBeenCalledExactlyOnceWith(false);

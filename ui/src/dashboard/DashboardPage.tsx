@@ -5,8 +5,9 @@ import { useState } from 'react';
 import type { Current } from '../bindings/Current';
 import type { Run } from '../bindings/Run';
 import type { Schedule } from '../bindings/Schedule';
+import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { toCommandError } from '../ipc';
-import { CommandErrorAlert } from '../settings/CommandErrorAlert';
+import { formatInstant } from '../schedules/format';
 import { NextRuns } from './NextRuns';
 import { OutcomeAlert, type Outcome } from './Outcome';
 import { useDashboard, useSetPaused } from './queries';
@@ -81,7 +82,7 @@ export function DashboardPage() {
     );
   } else {
     const data = dashboard.data;
-    const { running, needsRecovery, upcoming } = data.overview;
+    const { running, needsRecovery, upcoming, scheduler } = data.overview;
     const pausing = setPaused.isPending;
     body = (
       <>
@@ -106,10 +107,16 @@ export function DashboardPage() {
             </Group>
           </Alert>
         )}
-        {data.paused && (
+        {scheduler.paused && (
           <Alert color="yellow" variant="light" icon={<IconPlayerPause />} title="The scheduler is paused">
             <Group justify="space-between" wrap="nowrap">
-              <Text size="sm">No run starts by itself until it is resumed. A method already on the robot goes on.</Text>
+              <Text size="sm">
+                {scheduler.changedBy !== null && scheduler.changedAt !== null
+                  ? `Paused by ${scheduler.changedBy} on ${formatInstant(scheduler.changedAt)}. `
+                  : ''}
+                No run starts by itself until it is resumed, even after a restart. A method already on the robot goes
+                on.
+              </Text>
               <Button onClick={() => { pause(false); }} loading={pausing} style={{ flexShrink: 0 }}>
                 Resume scheduler
               </Button>
@@ -119,15 +126,15 @@ export function DashboardPage() {
         {!data.schedulerHere && (
           <Alert color="gray" variant="light" icon={<IconPlugConnectedX />} title="Mostly read-only here">
             <Text size="sm">
-              The scheduler runs in another program. Pausing and resuming must be done there; an abort or a resolve
-              made here is passed on to it. An action this window cannot do says so when you try it.
+              The scheduler runs in another program. A pause, an abort or a resolve made here is passed on to it. An
+              action this window cannot do says so when you try it.
             </Text>
           </Alert>
         )}
-        <RobotCard status={robotStatus(data)} paused={data.paused} onPause={() => { pause(true); }} pausing={pausing} />
+        <RobotCard status={robotStatus(data)} paused={scheduler.paused} onPause={() => { pause(true); }} pausing={pausing} />
         {running.length > 0 && <RunningRuns runs={running} onAborted={aborted} />}
         {needsRecovery.length > 0 && <RecoveryCards schedules={needsRecovery} onResolve={setResolving} />}
-        <NextRuns upcoming={upcoming} paused={data.paused} />
+        <NextRuns upcoming={upcoming} paused={scheduler.paused} />
       </>
     );
   }

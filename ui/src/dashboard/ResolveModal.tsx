@@ -3,7 +3,7 @@ import { useState, type SubmitEvent } from 'react';
 
 import type { Schedule } from '../bindings/Schedule';
 import { toCommandError } from '../ipc';
-import { fieldErrors } from '../settings/CommandErrorAlert';
+import { fieldErrors } from '../components/CommandErrorAlert';
 import { useResolveRecovery } from './queries';
 
 interface ResolveModalProps {

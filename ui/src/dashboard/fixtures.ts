@@ -2,18 +2,21 @@
 import type { Current } from '../bindings/Current';
 import type { Dashboard } from '../bindings/Dashboard';
 import type { Schedule } from '../bindings/Schedule';
+import type { SchedulerState } from '../bindings/SchedulerState';
 import { aSchedule } from '../schedules/fixtures';
 
 const MINUTE = 60_000;
+
+export const RUNNING_SCHEDULER: SchedulerState = { paused: false, changedAt: null, changedBy: null };
+export const PAUSED_BY_ANN: SchedulerState = { paused: true, changedAt: '2026-06-15T12:05:00Z', changedBy: 'Ann' };
 
 export function aDashboard(
   overrides: Partial<Dashboard> = {},
   overview: Partial<Dashboard['overview']> = {},
 ): Dashboard {
   return {
-    overview: { running: [], needsRecovery: [], upcoming: [], ...overview },
+    overview: { running: [], needsRecovery: [], upcoming: [], scheduler: RUNNING_SCHEDULER, ...overview },
     foreignRun: null,
-    paused: false,
     schedulerHere: true,
     ...overrides,
   };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 
-import { aCurrent, aDashboard } from './fixtures';
+import { aCurrent, aDashboard, PAUSED_BY_ANN } from './fixtures';
 import { robotStatus } from './robot';
 
 describe('robotStatus', () => {
@@ -29,6 +29,6 @@ describe('robotStatus', () => {
 
   test('a free robot says whether anything will start by itself', () => {
     expect(robotStatus(aDashboard()).title).toBe('Robot free');
-    expect(robotStatus(aDashboard({ paused: true })).detail).toContain('the scheduler is paused');
+    expect(robotStatus(aDashboard({}, { scheduler: PAUSED_BY_ANN })).detail).toContain('the scheduler is paused');
   });
 });

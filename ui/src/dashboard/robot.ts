@@ -55,7 +55,7 @@ export function robotStatus(dashboard: Dashboard): RobotStatus {
   return {
     state: 'free',
     title: 'Robot free',
-    detail: dashboard.paused
+    detail: dashboard.overview.scheduler.paused
       ? 'Nothing runs on it, and the scheduler is paused, so nothing starts by itself.'
       : 'Nothing runs on it. The next run starts at its time.',
     color: 'teal',

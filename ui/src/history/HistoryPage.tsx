@@ -6,6 +6,8 @@ import { useState } from 'react';
 import type { HistoryEntry } from '../bindings/HistoryEntry';
 import type { HistoryQuery } from '../bindings/HistoryQuery';
 import { commands, toCommandError } from '../ipc';
+import { CommandErrorAlert } from '../components/CommandErrorAlert';
+import { Pager } from '../components/Pager';
 import { displayTimeZone } from '../schedules/format';
 import { dayRangeToInstants } from './dayRange';
 import { hasFilters, HistoryFilters, NO_FILTERS, type HistoryFilterValues } from './HistoryFilters';
@@ -95,7 +97,12 @@ export function HistoryPage() {
           </Group>
         </Center>
       ) : history.isError ? (
-        <LoadError error={history.error} onRetry={() => void history.refetch()} retrying={history.isFetching} />
+        <CommandErrorAlert
+          title="The history could not be loaded"
+          error={history.error}
+          onRetry={() => void history.refetch()}
+          retrying={history.isFetching}
+        />
       ) : history.data.entries.length === 0 ? (
         offset > 0 ? (
           <EmptyState
@@ -153,32 +160,18 @@ export function HistoryPage() {
             <Text size="sm" c="dimmed">
               Times are shown in this PC&apos;s time zone ({displayTimeZone()}).
             </Text>
-            <Group gap="sm">
-              {history.isPlaceholderData && <Loader size="xs" aria-label="Loading the page" />}
-              <Text size="sm">
-                Showing {offset + 1}–{offset + history.data.entries.length}
-              </Text>
-              <Button
-                size="xs"
-                variant="default"
-                disabled={offset === 0}
-                onClick={() => {
-                  setOffset(Math.max(0, offset - PAGE_SIZE));
-                }}
-              >
-                Previous
-              </Button>
-              <Button
-                size="xs"
-                variant="default"
-                disabled={!history.data.hasMore || history.isPlaceholderData}
-                onClick={() => {
-                  setOffset(offset + PAGE_SIZE);
-                }}
-              >
-                Next
-              </Button>
-            </Group>
+            <Pager
+              label={`Showing ${offset + 1}–${offset + history.data.entries.length}`}
+              canGoBack={offset > 0}
+              canGoForward={history.data.hasMore}
+              onBack={() => {
+                setOffset(Math.max(0, offset - PAGE_SIZE));
+              }}
+              onForward={() => {
+                setOffset(offset + PAGE_SIZE);
+              }}
+              loading={history.isPlaceholderData}
+            />
           </Group>
         </Stack>
       )}
@@ -236,21 +229,4 @@ function ExportResult({
     );
   }
   return null;
-}
-
-function LoadError({ error, onRetry, retrying }: { error: unknown; onRetry: () => void; retrying: boolean }) {
-  const { code, message } = toCommandError(error);
-  return (
-    <Alert color="red" variant="light" title="The history could not be loaded" icon={<IconAlertCircle />}>
-      <Stack gap="sm" align="flex-start">
-        <Text size="sm">{message}</Text>
-        <Text size="xs" c="dimmed">
-          Error code: {code}
-        </Text>
-        <Button size="xs" variant="default" onClick={onRetry} loading={retrying}>
-          Try again
-        </Button>
-      </Stack>
-    </Alert>
-  );
 }

@@ -6,7 +6,7 @@ import type { Contact } from '../bindings/Contact';
 import type { ContactDraft } from '../bindings/ContactDraft';
 import type { EventKind } from '../bindings/EventKind';
 import { commands, toCommandError } from '../ipc';
-import { CommandErrorAlert, fieldErrors } from '../settings/CommandErrorAlert';
+import { CommandErrorAlert, fieldErrors } from '../components/CommandErrorAlert';
 import { EVENT_LABELS, isEventKind, NEEDS_A_PERSON, SELECTABLE_EVENTS, sortEvents } from './events';
 import { notificationKeys } from './queries';
 

@@ -1,12 +1,12 @@
-import { Badge, Button, Center, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
+import { Badge, Center, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 
 import type { Channel } from '../bindings/Channel';
 import type { Contact } from '../bindings/Contact';
 import type { EventKind } from '../bindings/EventKind';
 import { displayTimeZone, formatInstant } from '../schedules/format';
-import { CommandErrorAlert } from '../settings/CommandErrorAlert';
+import { CommandErrorAlert } from '../components/CommandErrorAlert';
+import { Pager } from '../components/Pager';
 import { EVENT_LABELS } from './events';
 import { LOG_PAGE_SIZE, useContacts, useNotificationLog, usePendingNotifications } from './queries';
 
@@ -205,40 +205,21 @@ function SentMessages() {
               </Table>
             </Table.ScrollContainer>
           )}
-          <Group justify="space-between">
-            <Group gap="xs">
-              <Text size="sm" c="dimmed">
-                {rows.length === 0
-                  ? `Nothing after message ${offset}`
-                  : `Messages ${offset + 1}–${offset + rows.length}`}
-              </Text>
-              {log.isPlaceholderData && <Loader size="xs" aria-label="Loading the next page" />}
-            </Group>
-            <Group gap="xs">
-              <Button
-                variant="default"
-                size="xs"
-                leftSection={<IconChevronLeft size={14} />}
-                // While a page loads, the rows on screen are the previous page's: no paging from them.
-                disabled={offset === 0 || log.isPlaceholderData}
-                onClick={() => {
-                  setOffset(Math.max(0, offset - LOG_PAGE_SIZE));
-                }}
-              >
-                Newer
-              </Button>
-              <Button
-                variant="default"
-                size="xs"
-                rightSection={<IconChevronRight size={14} />}
-                disabled={!hasOlder || log.isPlaceholderData}
-                onClick={() => {
-                  setOffset(offset + LOG_PAGE_SIZE);
-                }}
-              >
-                Older
-              </Button>
-            </Group>
+          <Group justify="flex-end">
+            <Pager
+              label={rows.length === 0 ? `Nothing after message ${offset}` : `Messages ${offset + 1}–${offset + rows.length}`}
+              back="Newer"
+              forward="Older"
+              canGoBack={offset > 0}
+              canGoForward={hasOlder}
+              onBack={() => {
+                setOffset(Math.max(0, offset - LOG_PAGE_SIZE));
+              }}
+              onForward={() => {
+                setOffset(offset + LOG_PAGE_SIZE);
+              }}
+              loading={log.isPlaceholderData}
+            />
           </Group>
         </>
       )}

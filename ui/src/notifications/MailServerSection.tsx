@@ -1,6 +1,6 @@
 import { Center, Divider, Group, Loader, Stack, Text, Title } from '@mantine/core';
 
-import { CommandErrorAlert } from '../settings/CommandErrorAlert';
+import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { useSmtpSettings } from './queries';
 import { SmtpForm } from './SmtpForm';
 import { SmtpPassword } from './SmtpPassword';

@@ -19,7 +19,7 @@ import { useState } from 'react';
 
 import type { Contact } from '../bindings/Contact';
 import { commands } from '../ipc';
-import { CommandErrorAlert } from '../settings/CommandErrorAlert';
+import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { ContactModal } from './ContactModal';
 import { EVENT_LABELS, sortEvents } from './events';
 import { notificationKeys, useContacts } from './queries';

@@ -6,7 +6,7 @@ import { useState, type SubmitEvent } from 'react';
 import type { SmtpSettings } from '../bindings/SmtpSettings';
 import type { TlsMode } from '../bindings/TlsMode';
 import { commands, toCommandError } from '../ipc';
-import { CommandErrorAlert, fieldErrors } from '../settings/CommandErrorAlert';
+import { CommandErrorAlert, fieldErrors } from '../components/CommandErrorAlert';
 import { notificationKeys } from './queries';
 
 const TLS_MODES: { value: TlsMode; label: string; description: string }[] = [

@@ -6,7 +6,7 @@ import { useState, type SubmitEvent } from 'react';
 import type { PasswordKept } from '../bindings/PasswordKept';
 import type { SmtpSettings } from '../bindings/SmtpSettings';
 import { commands } from '../ipc';
-import { CommandErrorAlert, fieldErrors } from '../settings/CommandErrorAlert';
+import { CommandErrorAlert, fieldErrors } from '../components/CommandErrorAlert';
 import { useHostStatus } from '../settings/queries';
 import { notificationKeys } from './queries';
 

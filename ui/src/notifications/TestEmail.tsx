@@ -5,7 +5,7 @@ import { useState, type SubmitEvent } from 'react';
 
 import type { TestEmailResult } from '../bindings/TestEmailResult';
 import { commands, toCommandError } from '../ipc';
-import { CommandErrorAlert, fieldErrors } from '../settings/CommandErrorAlert';
+import { CommandErrorAlert, fieldErrors } from '../components/CommandErrorAlert';
 import { notificationKeys } from './queries';
 
 /** One recipient's outcome in words. */

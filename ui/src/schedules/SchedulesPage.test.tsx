@@ -155,6 +155,39 @@ describe('SchedulesPage: search and sort', () => {
   });
 });
 
+describe('SchedulesPage: pages of 50', () => {
+  const many = Array.from({ length: 120 }, (_, i) =>
+    aSchedule({
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      name: `Run ${String(i + 1).padStart(3, '0')}`,
+    }),
+  );
+
+  test('a long list shows 50 rows at a time, and search starts again at the first page', async () => {
+    await showPage(many);
+    const user = userEvent.setup();
+    expect(rowNames()).toHaveLength(50);
+    expect(rowNames()[0]).toBe('Run 001');
+    expect(screen.getByText('Showing 1–50 of 120')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Previous' })).toHaveProperty('disabled', true);
+
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(screen.getByText('Showing 101–120 of 120')).toBeTruthy();
+    expect(rowNames()).toHaveLength(20);
+    expect(screen.getByRole('button', { name: 'Next' }), 'the last page').toHaveProperty('disabled', true);
+
+    await user.type(screen.getByRole('textbox', { name: 'Search schedules' }), 'Run 00');
+    expect(rowNames(), 'nine matches, from the first page, no pager').toHaveLength(9);
+    expect(screen.queryByRole('button', { name: 'Next' })).toBeNull();
+  });
+
+  test('a short list has no pager', async () => {
+    await showPage();
+    expect(screen.queryByText(/^Showing/)).toBeNull();
+  });
+});
+
 describe('SchedulesPage: row actions', () => {
   test('Run now runs the schedule and says it starts even while paused', async () => {
     await showPage();

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Button,
   Center,
   CloseButton,
@@ -11,12 +10,13 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconAlertCircle, IconPlus, IconSearch } from '@tabler/icons-react';
+import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 
 import type { Schedule } from '../bindings/Schedule';
 import type { ScheduleListFilter } from '../bindings/ScheduleListFilter';
-import { toCommandError } from '../ipc';
+import { CommandErrorAlert } from '../components/CommandErrorAlert';
+import { Pager } from '../components/Pager';
 import { ActionOutcome } from './ActionOutcome';
 import { DeleteScheduleModal } from './DeleteScheduleModal';
 import { EmptySchedules } from './EmptySchedules';
@@ -26,6 +26,9 @@ import { ScheduleDrawer, type Editing } from './ScheduleDrawer';
 import { ScheduleTable } from './ScheduleTable';
 import { matchesSearch, sortSchedules, type Sort, type SortColumn } from './tableOrder';
 import { useRowActions, type Outcome } from './useRowActions';
+
+/** Rows per page: a thousand schedules in one table is slow to draw and to read. */
+export const SCHEDULES_PAGE_SIZE = 50;
 
 const FILTERS: { value: ScheduleListFilter; label: string }[] = [
   { value: 'active', label: 'Active' },
@@ -42,6 +45,7 @@ export function SchedulesPage() {
   const [filter, setFilter] = useState<ScheduleListFilter>('active');
   const [search, setSearch] = useState('');
   const [sort, setSort] = useState<Sort>({ column: 'name', direction: 'ascending' });
+  const [page, setPage] = useState(0);
   const [editing, setEditing] = useState<Editing>(null);
   const [deleting, setDeleting] = useState<Schedule | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -53,6 +57,7 @@ export function SchedulesPage() {
   });
 
   const toggleSort = (column: SortColumn) => {
+    setPage(0);
     setSort((current) =>
       current.column === column
         ? { column, direction: current.direction === 'ascending' ? 'descending' : 'ascending' }
@@ -66,10 +71,15 @@ export function SchedulesPage() {
     setOutcome({ kind: 'done', message });
   };
 
-  const shown = schedules.data === undefined ? [] : sortSchedules(
+  const matching = schedules.data === undefined ? [] : sortSchedules(
     schedules.data.filter((schedule) => matchesSearch(schedule, search)),
     sort,
   );
+  // A page past the end (schedules archived or deleted meanwhile) shows the last one.
+  const pages = Math.max(1, Math.ceil(matching.length / SCHEDULES_PAGE_SIZE));
+  const current = Math.min(page, pages - 1);
+  const first = current * SCHEDULES_PAGE_SIZE;
+  const shown = matching.slice(first, first + SCHEDULES_PAGE_SIZE);
 
   return (
     <Stack gap="lg" maw={1400}>
@@ -81,7 +91,10 @@ export function SchedulesPage() {
             data={FILTERS}
             value={filter}
             onChange={(value) => {
-              if (isFilter(value)) setFilter(value);
+              if (isFilter(value)) {
+                setFilter(value);
+                setPage(0);
+              }
             }}
           />
           <Button leftSection={<IconPlus size={16} />} onClick={create}>
@@ -100,7 +113,12 @@ export function SchedulesPage() {
           </Group>
         </Center>
       ) : schedules.isError ? (
-        <LoadError error={schedules.error} onRetry={() => void schedules.refetch()} retrying={schedules.isFetching} />
+        <CommandErrorAlert
+          title="The schedules could not be loaded"
+          error={schedules.error}
+          onRetry={() => void schedules.refetch()}
+          retrying={schedules.isFetching}
+        />
       ) : schedules.data.length === 0 ? (
         <EmptySchedules filter={filter} onCreate={create} />
       ) : (
@@ -110,15 +128,25 @@ export function SchedulesPage() {
             placeholder="Search by name or method"
             leftSection={<IconSearch size={16} stroke={1.6} />}
             value={search}
-            onChange={(event) => { setSearch(event.currentTarget.value); }}
+            onChange={(event) => {
+              setSearch(event.currentTarget.value);
+              setPage(0);
+            }}
             rightSection={
               search === '' ? null : (
-                <CloseButton size="sm" aria-label="Clear the search" onClick={() => { setSearch(''); }} />
+                <CloseButton
+                  size="sm"
+                  aria-label="Clear the search"
+                  onClick={() => {
+                    setSearch('');
+                    setPage(0);
+                  }}
+                />
               )
             }
             maw={360}
           />
-          {shown.length === 0 ? (
+          {matching.length === 0 ? (
             <Text c="dimmed" py="lg">
               No schedule&apos;s name or method contains “{search.trim()}”. Check the spelling, or clear the search.
             </Text>
@@ -133,31 +161,29 @@ export function SchedulesPage() {
               onDelete={setDeleting}
             />
           )}
-          <Text size="sm" c="dimmed">
-            Times are shown in this PC&apos;s time zone ({displayTimeZone()}).
-          </Text>
+          <Group justify="space-between">
+            <Text size="sm" c="dimmed">
+              Times are shown in this PC&apos;s time zone ({displayTimeZone()}).
+            </Text>
+            {matching.length > SCHEDULES_PAGE_SIZE && (
+              <Pager
+                label={`Showing ${first + 1}–${first + shown.length} of ${matching.length.toLocaleString('en-US')}`}
+                canGoBack={current > 0}
+                canGoForward={current < pages - 1}
+                onBack={() => {
+                  setPage(current - 1);
+                }}
+                onForward={() => {
+                  setPage(current + 1);
+                }}
+              />
+            )}
+          </Group>
         </Stack>
       )}
 
       <ScheduleDrawer editing={editing} onClose={() => { setEditing(null); }} onSaved={done} />
       <DeleteScheduleModal schedule={deleting} onClose={() => { setDeleting(null); }} onDeleted={done} />
     </Stack>
-  );
-}
-
-function LoadError({ error, onRetry, retrying }: { error: unknown; onRetry: () => void; retrying: boolean }) {
-  const { code, message } = toCommandError(error);
-  return (
-    <Alert color="red" variant="light" title="The schedules could not be loaded" icon={<IconAlertCircle />}>
-      <Stack gap="sm" align="flex-start">
-        <Text size="sm">{message}</Text>
-        <Text size="xs" c="dimmed">
-          Error code: {code}
-        </Text>
-        <Button size="xs" variant="default" onClick={onRetry} loading={retrying}>
-          Try again
-        </Button>
-      </Stack>
-    </Alert>
   );
 }

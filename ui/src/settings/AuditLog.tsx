@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { AuditAction } from '../bindings/AuditAction';
 import { commands } from '../ipc';
 import { formatInstant } from '../schedules/format';
-import { CommandErrorAlert } from './CommandErrorAlert';
+import { CommandErrorAlert } from '../components/CommandErrorAlert';
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
   schedule_created: 'Schedule created',

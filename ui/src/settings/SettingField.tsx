@@ -6,7 +6,7 @@ import { useState, type ReactNode } from 'react';
 import type { AppSettings } from '../bindings/AppSettings';
 import type { SettingKey } from '../bindings/SettingKey';
 import { commands } from '../ipc';
-import { CommandErrorAlert, fieldErrors } from './CommandErrorAlert';
+import { CommandErrorAlert, fieldErrors } from '../components/CommandErrorAlert';
 
 export interface SettingSpec {
   key: SettingKey;

@@ -4,7 +4,7 @@ import type { AppSettings } from '../bindings/AppSettings';
 import { displayTimeZone } from '../schedules/format';
 import { AuditLog } from './AuditLog';
 import { ThisPc } from './ThisPc';
-import { CommandErrorAlert } from './CommandErrorAlert';
+import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { useSettings } from './queries';
 import { SettingField, type SettingSpec } from './SettingField';
 
