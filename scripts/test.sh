@@ -41,7 +41,7 @@ fi
 step "UI lint, type check and unit tests"
 (cd ui && npm run lint && npm run typecheck && npm test)
 
-step "Smoke test in the real window (tauri-driver + WebKitWebDriver under Xvfb)"
+step "The real window (tauri-driver + WebKitWebDriver under Xvfb): smoke test, then the journeys"
 if ! command -v tauri-driver >/dev/null && [[ ! -x "$HOME/.cargo/bin/tauri-driver" ]]; then
   cargo install tauri-driver --locked
 fi
@@ -51,5 +51,8 @@ fi
 # The app finds the simulator beside itself, so both are built into target/debug.
 cargo build --locked -p deckhand-desktop -p deckhand --bins
 python3 tests/e2e/smoke.py
+# A scientist's journeys with the simulator, aiosmtpd and dunst (about 4.5 minutes);
+# screenshots are left in target/e2e-screenshots/.
+python3 tests/e2e/journeys.py
 
 step "All tests passed"

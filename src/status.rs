@@ -23,6 +23,22 @@ pub struct Current {
     pub expected_minutes: Option<u32>,
 }
 
+/// A run that came due and waits to start (the robot is busy, or all run slots are taken).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Waiting {
+    pub run_id: Uuid,
+    pub schedule_id: Uuid,
+    pub schedule_name: String,
+    /// When it was due.
+    pub slot: DateTime<Utc>,
+    /// Which try this is (the schedule's retry policy sets how many there are).
+    pub attempt: u32,
+    /// Why it waits, as the engine recorded it.
+    pub reason: Option<String>,
+}
+
 /// A planned run.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -40,6 +56,8 @@ pub struct Upcoming {
 pub struct Overview {
     /// Runs launched and not finished (running or stuck).
     pub running: Vec<Current>,
+    /// Runs that came due and wait to start, oldest first.
+    pub waiting: Vec<Waiting>,
     /// Schedules waiting for a person to resolve their recovery.
     pub needs_recovery: Vec<Schedule>,
     /// The next planned runs, soonest first (at most [`UPCOMING`]).
@@ -80,6 +98,19 @@ pub fn overview(store: &Store) -> Result<Overview> {
             expected_minutes: find(run.schedule_id).and_then(|s| s.expected_duration_minutes),
         })
         .collect();
+    let waiting = store
+        .runs_in_status(&[RunStatus::Waiting])?
+        .into_iter()
+        .map(|run| Waiting {
+            run_id: run.id,
+            schedule_id: run.schedule_id,
+            schedule_name: find(run.schedule_id)
+                .map_or_else(|| "(deleted schedule)".to_owned(), |s| s.name.clone()),
+            slot: run.slot,
+            attempt: run.attempt,
+            reason: run.error_message,
+        })
+        .collect();
     let needs_recovery = schedules
         .iter()
         .filter(|s| s.recovery.is_some() && !s.archived)
@@ -100,6 +131,7 @@ pub fn overview(store: &Store) -> Result<Overview> {
     upcoming.truncate(UPCOMING);
     Ok(Overview {
         running,
+        waiting,
         needs_recovery,
         upcoming,
         scheduler: store.scheduler_state()?,

@@ -58,6 +58,28 @@ where
     })?
 }
 
+/// Writes a schedule through the store, then has the engine (when it runs here) plan it at
+/// once, and returns it as planned, its next run filled in. Where the scheduler runs in another
+/// program, that program plans it at its next look at the database.
+async fn save_schedule<F>(
+    state: &State<'_, StoreState>,
+    host: &HostState,
+    write: F,
+) -> Result<Schedule, IpcError>
+where
+    F: FnOnce(&mut Store) -> Result<Schedule, IpcError> + Send + 'static,
+{
+    let schedule = with_store(state, write).await?;
+    let Ok(engine) = host.engine() else {
+        return Ok(schedule);
+    };
+    if engine.replan(schedule.id).await.is_err() {
+        return Ok(schedule);
+    }
+    let id = schedule.id;
+    with_store(state, move |store| Ok(store.get_schedule(id)?)).await
+}
+
 /// Tells the engine (when it runs here) that a schedule changed, so it acts at once rather
 /// than at its next look at the database.
 fn changed(host: &HostState, schedule_id: Uuid) {
@@ -90,12 +112,10 @@ pub async fn create_schedule(
     host: Host<'_>,
     draft: ScheduleDraft,
 ) -> Result<Schedule, IpcError> {
-    let schedule = with_store(&state, move |store| {
+    save_schedule(&state, &host, move |store| {
         Ok(store.create_schedule(&draft, &actor())?)
     })
-    .await?;
-    changed(&host, schedule.id);
-    Ok(schedule)
+    .await
 }
 
 /// Saves an edit made on the schedule as it was at `expected_updated_at`; a stale token is a
@@ -108,12 +128,10 @@ pub async fn update_schedule(
     draft: ScheduleDraft,
     expected_updated_at: DateTime<Utc>,
 ) -> Result<Schedule, IpcError> {
-    let schedule = with_store(&state, move |store| {
+    save_schedule(&state, &host, move |store| {
         Ok(store.update_schedule(id, &draft, expected_updated_at, &actor())?)
     })
-    .await?;
-    changed(&host, schedule.id);
-    Ok(schedule)
+    .await
 }
 
 /// Pauses or resumes one schedule (an edit of its `active` flag, with the concurrency token).
@@ -125,14 +143,12 @@ pub async fn set_schedule_active(
     active: bool,
     expected_updated_at: DateTime<Utc>,
 ) -> Result<Schedule, IpcError> {
-    let schedule = with_store(&state, move |store| {
+    save_schedule(&state, &host, move |store| {
         let mut draft = store.get_schedule(id)?.draft();
         draft.active = active;
         Ok(store.update_schedule(id, &draft, expected_updated_at, &actor())?)
     })
-    .await?;
-    changed(&host, schedule.id);
-    Ok(schedule)
+    .await
 }
 
 /// Archives (hides, never runs) or unarchives a schedule.
@@ -143,12 +159,10 @@ pub async fn set_schedule_archived(
     id: Uuid,
     archived: bool,
 ) -> Result<Schedule, IpcError> {
-    let schedule = with_store(&state, move |store| {
+    save_schedule(&state, &host, move |store| {
         Ok(store.set_archived(id, archived, &actor())?)
     })
-    .await?;
-    changed(&host, schedule.id);
-    Ok(schedule)
+    .await
 }
 
 /// Deletes a schedule; its runs stay in history under its name. Returns how many were kept.
@@ -194,12 +208,10 @@ pub async fn resolve_recovery(
     note: String,
     name: String,
 ) -> Result<Schedule, IpcError> {
-    let schedule = with_store(&state, move |store| {
+    save_schedule(&state, &host, move |store| {
         Ok(store.resolve_recovery(id, &note, &name)?)
     })
-    .await?;
-    changed(&host, schedule.id);
-    Ok(schedule)
+    .await
 }
 
 /// Runs a schedule now (the scheduler must run in this window).

@@ -68,6 +68,11 @@ pub fn describe(overview: &Overview, engine_here: bool) -> (String, &'static [u8
         };
         parts.push(format!("Running '{}'{since}{more}", run.schedule_name));
     }
+    match overview.waiting.as_slice() {
+        [] => {}
+        [run] => parts.push(format!("'{}' waits to start", run.schedule_name)),
+        runs => parts.push(format!("{} runs wait to start", runs.len())),
+    }
     if parts.is_empty() {
         parts.push("Idle".to_owned());
     }
@@ -182,7 +187,7 @@ pub fn refresh(app: &AppHandle) {
 mod tests {
     use chrono::{TimeZone, Utc};
     use deckhand::model::{RunStatus, Schedule, SchedulerState};
-    use deckhand::status::{Current, Overview, Upcoming};
+    use deckhand::status::{Current, Overview, Upcoming, Waiting};
     use uuid::Uuid;
 
     use super::*;
@@ -242,6 +247,14 @@ mod tests {
                 running("Assay", RunStatus::Stuck),
                 running("Prep", RunStatus::Running),
             ],
+            waiting: vec![Waiting {
+                run_id: Uuid::new_v4(),
+                schedule_id: Uuid::new_v4(),
+                schedule_name: "Fill".into(),
+                slot: Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap(),
+                attempt: 2,
+                reason: Some("Waiting: the robot is busy".into()),
+            }],
             needs_recovery: vec![schedule("Wash")],
             upcoming: Vec::new(),
             scheduler: paused(),
@@ -253,6 +266,7 @@ mod tests {
             "'Assay' is stuck — go to the robot",
             "'Wash' needs recovery",
             "Running 'Prep' since",
+            "'Fill' waits to start",
             "nothing planned",
         ] {
             assert!(text.contains(part), "{part}: {text}");

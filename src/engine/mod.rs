@@ -97,6 +97,11 @@ type Reply<T> = oneshot::Sender<Result<T, EngineError>>;
 pub(crate) enum Command {
     /// A schedule was created, edited, archived, resolved or deleted: re-read it.
     ScheduleChanged(Uuid),
+    /// The same, answered once the schedule is planned (its next run written).
+    Replan {
+        schedule_id: Uuid,
+        reply: Reply<()>,
+    },
     RunNow {
         schedule_id: Uuid,
         actor: String,
@@ -158,6 +163,13 @@ impl EngineHandle {
     /// Tells the engine a schedule changed in the store.
     pub fn schedule_changed(&self, schedule_id: Uuid) -> Result<(), EngineError> {
         self.send(Command::ScheduleChanged(schedule_id))
+    }
+
+    /// Tells the engine a schedule changed and waits until it has planned it, so that the
+    /// schedule read afterwards carries its next run.
+    pub async fn replan(&self, schedule_id: Uuid) -> Result<(), EngineError> {
+        self.ask(|reply| Command::Replan { schedule_id, reply })
+            .await
     }
 
     /// Starts a run of the schedule now, outside its slots.

@@ -350,3 +350,21 @@ async fn the_engine_runs_exactly_the_previewed_slots() {
         "the preview shown as the schedule was saved"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn replan_answers_once_the_next_run_is_written() {
+    let mut h = Harness::new();
+    let engine = h.start();
+    // Created by the window's own connection; the window waits for the plan to say when it runs.
+    let schedule = h
+        .store()
+        .create_schedule(&every("Prep.med", 2.0, "2026-06-01T12:30:00Z"), "Ann")
+        .unwrap();
+    assert_eq!(schedule.next_run, None, "the store alone does not plan");
+    engine.replan(schedule.id).await.unwrap();
+    assert_eq!(
+        h.schedule(schedule.id).next_run,
+        Some(t("2026-06-01T12:30:00Z")),
+        "planned by the time replan answers"
+    );
+}

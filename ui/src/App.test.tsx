@@ -10,6 +10,7 @@ describe('App', () => {
     vi.spyOn(commands, 'getDashboard').mockResolvedValue({
       overview: {
         running: [],
+        waiting: [],
         needsRecovery: [],
         upcoming: [],
         scheduler: { paused: false, changedAt: null, changedBy: null },

@@ -34,6 +34,10 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             } => {
                 let _ = reply.send(self.cancel(run_id, &actor));
             }
+            Command::Replan { schedule_id, reply } => {
+                self.schedule_changed(schedule_id);
+                let _ = reply.send(Ok(()));
+            }
             Command::Pause { actor, reply } => {
                 let _ = reply.send(self.set_paused(true, &actor));
             }

@@ -3,6 +3,7 @@ import type { Current } from "./Current";
 import type { Schedule } from "./Schedule";
 import type { SchedulerState } from "./SchedulerState";
 import type { Upcoming } from "./Upcoming";
+import type { Waiting } from "./Waiting";
 
 /**
  * The state of things.
@@ -12,6 +13,10 @@ export type Overview = {
  * Runs launched and not finished (running or stuck).
  */
 running: Array<Current>, 
+/**
+ * Runs that came due and wait to start, oldest first.
+ */
+waiting: Array<Waiting>, 
 /**
  * Schedules waiting for a person to resolve their recovery.
  */

@@ -81,6 +81,8 @@ export function CalendarPage() {
           height={620}
           // A busy hour shows three runs and "+N more" (a popover), not a wall of slivers.
           eventMaxStack={3}
+          // Events take the keyboard focus; Enter opens the details as a click does.
+          eventInteractive
           events={events}
           datesSet={(arg: DatesSetArg) => { setRange({ from: arg.start.toISOString(), to: arg.end.toISOString() }); }}
           eventClick={(arg: EventClickArg) => {

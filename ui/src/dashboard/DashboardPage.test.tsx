@@ -70,10 +70,39 @@ describe('robot status', () => {
     expect((await screen.findByRole('status')).textContent).toBe(wording);
   });
 
-  test('a foreign run makes due runs wait', async () => {
-    vi.spyOn(commands, 'getDashboard').mockResolvedValue(aDashboard({ foreignRun: 'HxRun.exe, pid 4242' }));
+  test('a foreign run makes due runs wait, and the waiting runs say so', async () => {
+    const reason = 'Waiting: the robot is busy with a run Deckhand did not start (HxRun.exe, process 4242).';
+    vi.spyOn(commands, 'getDashboard').mockResolvedValue(
+      aDashboard(
+        { foreignRun: 'HxRun.exe, pid 4242' },
+        {
+          waiting: [
+            {
+              runId: 'run-9',
+              scheduleId: 'schedule-9',
+              scheduleName: 'Buffer fill',
+              slot: '2026-06-15T12:00:00Z',
+              attempt: 2,
+              reason,
+            },
+          ],
+        },
+      ),
+    );
     renderWithApp(<DashboardPage />);
     expect(await screen.findByText(/Runs that come due wait until it has finished/)).toBeTruthy();
+    const list = screen.getByRole('list', { name: 'Waiting to start' });
+    expect(within(list).getByText('Buffer fill')).toBeTruthy();
+    expect(within(list).getByText(`Due ${formatInstant('2026-06-15T12:00:00Z')}`)).toBeTruthy();
+    expect(within(list).getByText('Waiting · try 2')).toBeTruthy();
+    expect(within(list).getByText(reason)).toBeTruthy();
+  });
+
+  test('nothing waiting, no waiting list', async () => {
+    vi.spyOn(commands, 'getDashboard').mockResolvedValue(aDashboard());
+    renderWithApp(<DashboardPage />);
+    await screen.findByText('Next runs');
+    expect(screen.queryByText('Waiting to start')).toBeNull();
   });
 });
 
@@ -160,7 +189,8 @@ describe('running runs', () => {
 
   test('abort asks first, says what will happen, then aborts that run', async () => {
     vi.spyOn(commands, 'getDashboard').mockResolvedValue(aDashboard({}, { running: [aCurrent(12)] }));
-    const abort = vi.spyOn(commands, 'abortRun').mockResolvedValue(aRun({ id: 'run-1', status: 'aborted' }));
+    // The engine answers with the run as it was just before it ended HxRun.
+    const abort = vi.spyOn(commands, 'abortRun').mockResolvedValue(aRun({ id: 'run-1', status: 'stuck' }));
     renderWithApp(<DashboardPage />);
 
     await userEvent.click(await screen.findByRole('button', { name: 'Abort…' }));

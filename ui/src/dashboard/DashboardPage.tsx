@@ -3,7 +3,6 @@ import { IconPlayerPause, IconPlugConnectedX, IconRefreshAlert } from '@tabler/i
 import { useState } from 'react';
 
 import type { Current } from '../bindings/Current';
-import type { Run } from '../bindings/Run';
 import type { Schedule } from '../bindings/Schedule';
 import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { toCommandError } from '../ipc';
@@ -16,6 +15,7 @@ import { ResolveModal } from './ResolveModal';
 import { robotStatus } from './robot';
 import { RobotCard } from './RobotCard';
 import { RunningRuns } from './RunningRuns';
+import { WaitingRuns } from './WaitingRuns';
 
 /** What the robot is doing, what runs, what needs a person, and what is next. */
 export function DashboardPage() {
@@ -45,9 +45,10 @@ export function DashboardPage() {
       },
     });
   };
-  const aborted = (current: Current, run: Run) => {
-    // With the scheduler in another program, the abort is a request that program carries out.
-    const requested = run.status === 'running' || run.status === 'stuck';
+  const aborted = (current: Current) => {
+    // With the scheduler in another program, the abort is a request that program carries out;
+    // here the engine ends HxRun at once (the run it returns is as it was before the kill).
+    const requested = dashboard.data?.schedulerHere === false;
     setOutcome({
       kind: 'done',
       message: requested
@@ -82,7 +83,7 @@ export function DashboardPage() {
     );
   } else {
     const data = dashboard.data;
-    const { running, needsRecovery, upcoming, scheduler } = data.overview;
+    const { running, waiting, needsRecovery, upcoming, scheduler } = data.overview;
     const pausing = setPaused.isPending;
     body = (
       <>
@@ -133,6 +134,7 @@ export function DashboardPage() {
         )}
         <RobotCard status={robotStatus(data)} paused={scheduler.paused} onPause={() => { pause(true); }} pausing={pausing} />
         {running.length > 0 && <RunningRuns runs={running} onAborted={aborted} />}
+        {waiting.length > 0 && <WaitingRuns runs={waiting} />}
         {needsRecovery.length > 0 && <RecoveryCards schedules={needsRecovery} onResolve={setResolving} />}
         <NextRuns upcoming={upcoming} paused={scheduler.paused} />
       </>

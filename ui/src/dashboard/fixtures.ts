@@ -15,7 +15,7 @@ export function aDashboard(
   overview: Partial<Dashboard['overview']> = {},
 ): Dashboard {
   return {
-    overview: { running: [], needsRecovery: [], upcoming: [], scheduler: RUNNING_SCHEDULER, ...overview },
+    overview: { running: [], waiting: [], needsRecovery: [], upcoming: [], scheduler: RUNNING_SCHEDULER, ...overview },
     foreignRun: null,
     schedulerHere: true,
     ...overrides,

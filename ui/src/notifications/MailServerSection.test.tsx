@@ -99,6 +99,19 @@ describe('MailServerSection: the server', () => {
     await userEvent.type(input(/^Host/), 'smtp.example.org');
     expect(screen.queryByText(/is not a host name/), 'editing the field clears its error').toBeNull();
     await userEvent.clear(input(/^Port/));
+    await userEvent.type(input(/^Port/), '0');
+    await userEvent.click(screen.getByRole('button', { name: 'Save mail server' }));
+    expect(
+      screen.getByText('0 is not a port: give a whole number from 1 to 65535, e.g. 587.'),
+      'said, not clamped to 1 and saved',
+    ).toBeTruthy();
+    expect(save).toHaveBeenCalledTimes(1);
+    await userEvent.clear(input(/^Port/));
+    await userEvent.type(input(/^Port/), '70000');
+    await userEvent.click(screen.getByRole('button', { name: 'Save mail server' }));
+    expect(screen.getByText('70000 is not a port: give a whole number from 1 to 65535, e.g. 587.')).toBeTruthy();
+    expect(save).toHaveBeenCalledTimes(1);
+    await userEvent.clear(input(/^Port/));
     await userEvent.type(input(/^Port/), '465');
     await userEvent.click(screen.getByRole('radio', { name: /TLS from the start/ }));
     await userEvent.click(screen.getByRole('button', { name: 'Save mail server' }));
@@ -125,7 +138,7 @@ describe('MailServerSection: the password', () => {
 
     await userEvent.type(input(/^Password/), 's3cret');
     await userEvent.click(screen.getByRole('button', { name: 'Save password' }));
-    expect(await screen.findByText("Password saved: kept in Windows' credential store.")).toBeTruthy();
+    expect(await screen.findByText("Password saved: kept in the system's password store (Credential Manager on Windows).")).toBeTruthy();
     expect(setPassword).toHaveBeenCalledWith('s3cret');
     expect(input(/^Password/).value, 'the password does not linger on screen').toBe('');
   });

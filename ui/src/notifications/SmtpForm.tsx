@@ -72,6 +72,9 @@ export function SmtpForm({ saved }: { saved: SmtpSettings | null }) {
     const missing: Record<string, string> = {};
     if (host.trim() === '') missing.host = "Give the mail server's host name, e.g. smtp.example.org.";
     if (typeof port !== 'number') missing.port = 'Give the port, e.g. 587.';
+    else if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      missing.port = `${port} is not a port: give a whole number from 1 to 65535, e.g. 587.`;
+    }
     if (fromAddress.trim() === '') missing.fromAddress = 'Give the address messages come from.';
     setErrors(missing);
     if (Object.keys(missing).length > 0 || typeof port !== 'number') return;
@@ -110,6 +113,8 @@ export function SmtpForm({ saved }: { saved: SmtpSettings | null }) {
             max={65535}
             allowDecimal={false}
             allowNegative={false}
+            // Out of range is said, not silently changed into another port on blur.
+            clampBehavior="none"
             value={port}
             onChange={(value) => {
               setPort(value);

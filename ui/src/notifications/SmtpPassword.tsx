@@ -12,7 +12,7 @@ import { notificationKeys } from './queries';
 
 /** Where the password went, in words. */
 export const PASSWORD_KEPT: Record<PasswordKept, string> = {
-  keyring: "Password saved: kept in Windows' credential store.",
+  keyring: "Password saved: kept in the system's password store (Credential Manager on Windows).",
   session_only: 'Password saved: kept until Deckhand closes: the keyring is not available.',
 };
 
@@ -53,8 +53,9 @@ export function SmtpPassword({ saved }: { saved: SmtpSettings | null }) {
         {host.data && !host.data.keyringWorks && (
           <Alert color="gray" variant="light" icon={<IconKey size={18} />} title="The keyring is not available">
             <Text size="sm">
-              Windows&apos; credential store cannot keep the password here ({host.data.keyringProblem}). A password
-              you save is kept until Deckhand closes; enter it again after each start.
+              The system&apos;s password store (Credential Manager on Windows) cannot keep the password here (
+              {host.data.keyringProblem}). A password you save is kept until Deckhand closes; enter it again after
+              each start.
             </Text>
           </Alert>
         )}
