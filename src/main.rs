@@ -3,5 +3,6 @@
 mod cli;
 
 fn main() -> std::process::ExitCode {
+    deckhand::host::limit_malloc_arenas();
     cli::main()
 }

@@ -2,6 +2,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    deckhand::host::limit_malloc_arenas();
     #[cfg(target_os = "linux")]
     without_javascript_jit();
     deckhand_desktop::run();
