@@ -537,17 +537,19 @@ pub fn setting(key: SettingKey, value: &str) -> Result<String, FieldError> {
         }
         SettingKey::MaxConcurrentRuns => number(1, 32, "runs"),
         SettingKey::StuckThresholdMinutes => number(1, 1440, "minutes"),
-        SettingKey::Simulation => match value.trim().to_ascii_lowercase().as_str() {
-            "true" | "yes" | "on" => Ok("true".to_owned()),
-            "false" | "no" | "off" => Ok("false".to_owned()),
-            other => Err(FieldError::new(
-                field,
-                format!(
-                    "'{}' is not allowed for simulation: say true or false.",
-                    shown(other)
-                ),
-            )),
-        },
+        SettingKey::Simulation | SettingKey::MethodsFolderOnly => {
+            match value.trim().to_ascii_lowercase().as_str() {
+                "true" | "yes" | "on" => Ok("true".to_owned()),
+                "false" | "no" | "off" => Ok("false".to_owned()),
+                other => Err(FieldError::new(
+                    field,
+                    format!(
+                        "'{}' is not allowed for {key}: say true or false.",
+                        shown(other)
+                    ),
+                )),
+            }
+        }
         SettingKey::RobotProcessNames => {
             let mut names = Vec::new();
             for part in value.split(',') {

@@ -39,6 +39,9 @@ pub struct AppSettings {
     pub stuck_threshold_minutes: u32,
     /// Runs go to the bundled VENUS simulator, not the robot: the app says so everywhere.
     pub simulation: bool,
+    /// Only methods inside the methods folder may be saved in a schedule or launched, so a
+    /// stored schedule cannot be turned into "run anything". On unless someone turns it off.
+    pub methods_folder_only: bool,
 }
 
 impl Default for AppSettings {
@@ -52,6 +55,7 @@ impl Default for AppSettings {
             robot_process_names: vec!["HxRun.exe".to_owned()],
             stuck_threshold_minutes: 15,
             simulation: false,
+            methods_folder_only: true,
         }
     }
 }
@@ -84,6 +88,7 @@ pub enum SettingKey {
     RobotProcessNames,
     StuckThresholdMinutes,
     Simulation,
+    MethodsFolderOnly,
 }
 
 impl SettingKey {
@@ -100,6 +105,9 @@ impl SettingKey {
                 "Minutes without trace output before a run is flagged stuck"
             }
             SettingKey::Simulation => "Runs go to the VENUS simulator, not the robot (true/false)",
+            SettingKey::MethodsFolderOnly => {
+                "Only methods inside the methods folder may be scheduled and run (true/false)"
+            }
         }
     }
 }

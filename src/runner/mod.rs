@@ -4,6 +4,8 @@
 mod follow;
 mod method;
 
+pub use method::outside_methods_folder;
+
 use std::collections::HashMap;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};

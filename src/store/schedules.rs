@@ -219,6 +219,15 @@ fn describe_changes(before: &Schedule, after: &ScheduleDraft) -> String {
     }
 }
 
+/// Refuses a method outside the methods folder while "only methods in the methods folder" is on.
+fn method_allowed(tx: &rusqlite::Transaction<'_>, method: &str) -> Result<()> {
+    let settings = super::settings::settings_in(tx)?;
+    match crate::runner::outside_methods_folder(method, &settings) {
+        Some(why) => Err(StoreError::field("methodPath", why)),
+        None => Ok(()),
+    }
+}
+
 impl Store {
     /// Creates a schedule from a validated draft; audited as `actor`.
     pub fn create_schedule(&mut self, draft: &ScheduleDraft, actor: &str) -> Result<Schedule> {
@@ -227,6 +236,7 @@ impl Store {
         let actor = validate::actor(actor)?;
         let id = Uuid::new_v4();
         self.write(|tx| {
+            method_allowed(tx, &draft.method_path)?;
             let (kind, hours, start, days, time_of_day) = recurrence_columns(&draft.recurrence);
             tx.execute(
                 "INSERT INTO schedules (id, name, method_path, recurrence_kind, interval_hours,
@@ -334,6 +344,11 @@ impl Store {
                 return Err(StoreError::Conflict { current: Box::new(current) });
             }
             let draft = validate::schedule(draft, Some(&current.recurrence), now)?;
+            // Only a new method is checked: pausing a schedule whose method is now outside a
+            // moved methods folder must still work (it will not run; its runs say why).
+            if draft.method_path != current.method_path {
+                method_allowed(tx, &draft.method_path)?;
+            }
             if draft.active && current.recovery.is_some() {
                 return Err(StoreError::field(
                     "active",

@@ -37,6 +37,7 @@ fn settings_from(stored: &HashMap<String, String>) -> AppSettings {
                 settings.robot_process_names = value.split(',').map(str::to_owned).collect()
             }
             SettingKey::Simulation => settings.simulation = value == "true",
+            SettingKey::MethodsFolderOnly => settings.methods_folder_only = value == "true",
         }
     }
     settings
@@ -53,6 +54,7 @@ pub fn setting_text(settings: &AppSettings, key: SettingKey) -> String {
         SettingKey::RobotProcessNames => settings.robot_process_names.join(","),
         SettingKey::StuckThresholdMinutes => settings.stuck_threshold_minutes.to_string(),
         SettingKey::Simulation => settings.simulation.to_string(),
+        SettingKey::MethodsFolderOnly => settings.methods_folder_only.to_string(),
     }
 }
 

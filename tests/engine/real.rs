@@ -57,6 +57,13 @@ async fn real_processes_run_and_their_exit_codes_decide_the_outcome() {
     store
         .set_setting(deckhand::model::SettingKey::MaxConcurrentRuns, "2", "test")
         .unwrap();
+    store
+        .set_setting(
+            deckhand::model::SettingKey::MethodsFolder,
+            folder.to_str().unwrap(),
+            "test",
+        )
+        .unwrap();
     let a = store
         .create_schedule(&once_in(ok.to_str().unwrap(), 1), "test")
         .unwrap();

@@ -1,5 +1,5 @@
 use chrono::Duration;
-use deckhand::model::{AuditAction, Recurrence, ScheduleListFilter, Weekday};
+use deckhand::model::{AuditAction, Recurrence, ScheduleListFilter, SettingKey, Weekday};
 use deckhand::store::StoreError;
 
 use crate::support::{ACTOR, TestStore, daily, t};
@@ -421,6 +421,10 @@ fn all_problems_are_reported_at_once() {
 #[test]
 fn method_extensions_are_case_insensitive_and_hsl_is_allowed() {
     let mut db = TestStore::new();
+    // About extensions only: methods anywhere (a share, too).
+    db.store
+        .set_setting(SettingKey::MethodsFolderOnly, "false", ACTOR)
+        .unwrap();
     for path in [
         r"C:\Methods\A.MED",
         "relative/b.Hsl",
@@ -501,4 +505,104 @@ fn schedules_are_found_by_id_prefix() {
             .code(),
         "invalid_input"
     );
+}
+
+#[test]
+fn only_methods_inside_the_methods_folder_are_saved_unless_that_rule_is_off() {
+    let mut db = TestStore::new();
+    let methods = db.dir.path().join("Methods");
+    let elsewhere = db.dir.path().join("Elsewhere");
+    std::fs::create_dir_all(methods.join("Assays")).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(methods.join("Assays").join("ELISA.med"), "").unwrap();
+    std::fs::write(elsewhere.join("Wipe.med"), "").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(elsewhere.join("Wipe.med"), methods.join("Link.med")).unwrap();
+    db.store
+        .set_setting(SettingKey::MethodsFolder, methods.to_str().unwrap(), ACTOR)
+        .unwrap();
+    assert!(
+        db.store.settings().unwrap().methods_folder_only,
+        "on by default"
+    );
+
+    let save = |store: &mut deckhand::store::Store, path: &str| {
+        let mut draft = daily("Assay");
+        draft.method_path = path.to_owned();
+        store.create_schedule(&draft, ACTOR)
+    };
+    let inside = methods.join("Assays").join("ELISA.med");
+    for ok in [
+        "Assays/ELISA.med",
+        inside.to_str().unwrap(),
+        "Not yet copied.med",
+    ] {
+        save(&mut db.store, ok).unwrap_or_else(|e| panic!("{ok} is inside: {e}"));
+    }
+    let before = db
+        .store
+        .list_schedules(ScheduleListFilter::All)
+        .unwrap()
+        .len();
+    let outside = elsewhere.join("Wipe.med");
+    let mut refused = vec![
+        outside.to_str().unwrap().to_owned(),
+        "/etc/Wipe.med".to_owned(),
+    ];
+    #[cfg(unix)]
+    refused.push("Link.med".to_owned());
+    for bad in &refused {
+        let error = save(&mut db.store, bad).unwrap_err();
+        let StoreError::Invalid(invalid) = &error else {
+            panic!("{bad}: {error}")
+        };
+        assert_eq!(invalid.0[0].field, "methodPath", "{bad}");
+        assert!(
+            invalid.0[0]
+                .message
+                .contains("is outside the methods folder")
+                && invalid.0[0]
+                    .message
+                    .contains("Only methods in the methods folder"),
+            "{bad}: {}",
+            invalid.0[0].message
+        );
+    }
+    assert_eq!(
+        db.store
+            .list_schedules(ScheduleListFilter::All)
+            .unwrap()
+            .len(),
+        before,
+        "nothing saved"
+    );
+
+    // An existing schedule can still be paused after the folder moves; a new method is checked.
+    let kept = db.store.list_schedules(ScheduleListFilter::All).unwrap()[0].clone();
+    db.store
+        .set_setting(
+            SettingKey::MethodsFolder,
+            elsewhere.to_str().unwrap(),
+            ACTOR,
+        )
+        .unwrap();
+    let mut paused = kept.draft();
+    paused.active = false;
+    let kept = db
+        .store
+        .update_schedule(kept.id, &paused, kept.updated_at, ACTOR)
+        .expect("pausing never depends on where the method is");
+    let mut moved = kept.draft();
+    moved.method_path = inside.to_str().unwrap().to_owned();
+    assert!(
+        db.store
+            .update_schedule(kept.id, &moved, kept.updated_at, ACTOR)
+            .is_err(),
+        "a method outside the (moved) folder is refused on edit"
+    );
+
+    db.store
+        .set_setting(SettingKey::MethodsFolderOnly, "false", ACTOR)
+        .unwrap();
+    save(&mut db.store, outside.to_str().unwrap()).expect("the rule is off: anywhere");
 }

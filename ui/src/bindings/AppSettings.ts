@@ -35,4 +35,9 @@ stuckThresholdMinutes: number,
 /**
  * Runs go to the bundled VENUS simulator, not the robot: the app says so everywhere.
  */
-simulation: boolean, };
+simulation: boolean, 
+/**
+ * Only methods inside the methods folder may be saved in a schedule or launched, so a
+ * stored schedule cannot be turned into "run anything". On unless someone turns it off.
+ */
+methodsFolderOnly: boolean, };

@@ -56,6 +56,7 @@ export const SETTINGS: AppSettings = {
   robotProcessNames: ['HxRun'],
   stuckThresholdMinutes: 20,
   simulation: false,
+  methodsFolderOnly: true,
 };
 
 export function commandError(

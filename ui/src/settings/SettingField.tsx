@@ -93,7 +93,7 @@ export function SettingField({ spec, settings }: { spec: SettingSpec; settings: 
           styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
         />
       )}
-      {spec.input === 'switch' && value === 'true' && <SimulationWarning hxrunPath={settings.hxrunPath} />}
+      {spec.key === 'simulation' && value === 'true' && <SimulationWarning hxrunPath={settings.hxrunPath} />}
       {change.isError && fieldError === null && (
         <CommandErrorAlert
           title={change.variables.kind === 'save' ? `${spec.label} was not saved` : `${spec.label} was not reset`}

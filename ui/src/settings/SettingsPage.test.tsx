@@ -18,6 +18,7 @@ const settings: AppSettings = {
   robotProcessNames: ['HxRun.exe', 'HxMethodEditor.exe'],
   stuckThresholdMinutes: 15,
   simulation: false,
+  methodsFolderOnly: true,
 };
 
 const changed: AuditEntry = {
@@ -195,5 +196,21 @@ describe('SettingsPage', () => {
       expect(save).toHaveBeenCalledWith('simulation', 'true');
     });
     expect(await screen.findByText('Saved')).toBeTruthy();
+  });
+
+  test('the methods-folder rule is a switch, on, and turning it off is saved as false without the simulation warning', async () => {
+    const stored = storeWith(settings);
+    const save = vi
+      .spyOn(commands, 'setSetting')
+      .mockImplementation(stored({ ...settings, methodsFolderOnly: false }));
+    renderWithApp(<SettingsPage />);
+    const rule = await screen.findByRole('switch', { name: /^Only methods in the methods folder/ });
+    expect((rule as HTMLInputElement).checked, 'on by default').toBe(true);
+    await userEvent.click(rule);
+    expect(screen.queryByText('Simulation on: runs go to the simulator')).toBeNull();
+    await userEvent.click(button('Save Only methods in the methods folder'));
+    await waitFor(() => {
+      expect(save).toHaveBeenCalledWith('methods_folder_only', 'false');
+    });
   });
 });

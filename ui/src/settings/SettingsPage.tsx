@@ -37,6 +37,15 @@ const VENUS: SettingSpec[] = [
     read: (s) => s.methodsFolder,
   },
   {
+    key: 'methods_folder_only',
+    label: 'Only methods in the methods folder',
+    description:
+      'On: a schedule may only run a method inside the methods folder, so a saved schedule cannot be turned ' +
+      'into running anything else. Turn it off only if your methods live in several places.',
+    input: 'switch',
+    read: (s) => String(s.methodsFolderOnly),
+  },
+  {
     key: 'log_folder',
     label: 'Log folder',
     description: 'Where VENUS writes its trace files, which Deckhand reads to tell how a run ended.',
