@@ -138,7 +138,7 @@ def first_start(lab: Lab, stack: ExitStack) -> None:
     )
     ui.until("the badge to say Simulation", lambda: ui.text_of(badge).strip().lower() == "simulation")
     ui.see_all(["Robot free", "Nothing runs on it. The next run starts at its time.",
-                "Nothing planned — create a schedule on the Schedules page."])
+                "Nothing planned. Paused or archived schedules, and those waiting for recovery, do not run"])
     ui.shot("dashboard")
 
     ui.nav("Schedules")

@@ -18,7 +18,8 @@ export function NextRuns({ upcoming, paused }: { upcoming: Upcoming[]; paused: b
       )}
       {upcoming.length === 0 ? (
         <Text c="dimmed" size="sm">
-          Nothing planned — create a schedule on the Schedules page.
+          Nothing planned. Paused or archived schedules, and those waiting for recovery, do not run: create or
+          resume one on the Schedules page.
         </Text>
       ) : (
         <Card
