@@ -4,6 +4,7 @@ mod support;
 
 mod cli;
 mod engine;
+mod faults;
 mod hostile;
 mod notify;
 mod simulation;

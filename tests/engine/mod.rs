@@ -1,6 +1,6 @@
 //! The engine under paused tokio time, with a fake runner and robot monitor.
 
-mod fakes;
+pub(crate) mod fakes;
 mod gates;
 mod lifecycle;
 mod missed;

@@ -578,7 +578,13 @@ fn only_methods_inside_the_methods_folder_are_saved_unless_that_rule_is_off() {
     );
 
     // An existing schedule can still be paused after the folder moves; a new method is checked.
-    let kept = db.store.list_schedules(ScheduleListFilter::All).unwrap()[0].clone();
+    let kept = db
+        .store
+        .list_schedules(ScheduleListFilter::All)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.method_path == "Assays/ELISA.med")
+        .unwrap();
     db.store
         .set_setting(
             SettingKey::MethodsFolder,

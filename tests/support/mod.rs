@@ -10,6 +10,7 @@ use deckhand::model::{Recurrence, ScheduleDraft};
 use deckhand::store::Store;
 use tempfile::TempDir;
 
+pub mod faults;
 pub mod hostile;
 
 pub const ACTOR: &str = "Dr. Test";

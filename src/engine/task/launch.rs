@@ -204,17 +204,20 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 );
                 self.in_flight
                     .insert(run_id, Flight::Running { pid: method.pid });
-                self.transition(
-                    run_id,
-                    RunStatus::Running,
-                    &RunChanges {
-                        attempt: Some(attempt),
-                        started_at: Some(method.started_at),
-                        command_line: Some(method.command_line.clone()),
-                        pid: method.pid,
-                        ..Default::default()
-                    },
-                );
+                let changes = RunChanges {
+                    attempt: Some(attempt),
+                    started_at: Some(method.started_at),
+                    command_line: Some(method.command_line.clone()),
+                    pid: method.pid,
+                    ..Default::default()
+                };
+                if self
+                    .transition(run_id, RunStatus::Running, &changes)
+                    .is_none()
+                {
+                    // The method runs all the same: say so before its outcome.
+                    self.unrecorded_starts.insert(run_id, changes);
+                }
                 if let Err(e) = self.store.set_run_times(
                     run.schedule_id,
                     self.schedules.get(&run.schedule_id).and_then(|t| t.cursor),

@@ -138,6 +138,9 @@ pub struct Engine<R, M, T, Tz: TimeZone> {
     prefetched: Option<Prefetched>,
     /// After a failed write of due runs: not before this instant again.
     write_retry_at: Option<DateTime<Utc>>,
+    /// Launched runs whose move to `running` could not be written (a full disk, a locked
+    /// database): written before their outcome.
+    unrecorded_starts: HashMap<Uuid, RunChanges>,
     /// Watches the database's folder so changes from other processes arrive within moments.
     _watcher: Option<notify::RecommendedWatcher>,
 }
@@ -216,6 +219,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             view: View::default(),
             prefetched: None,
             write_retry_at: None,
+            unrecorded_starts: HashMap::new(),
             _watcher: watcher,
         };
         engine.reconcile()?;
@@ -268,14 +272,24 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
 
     /// Moves a run and publishes the change; `None` (logged) if the store refused.
     fn transition(&mut self, run_id: Uuid, to: RunStatus, changes: &RunChanges) -> Option<Run> {
+        self.try_transition(run_id, to, changes).ok()
+    }
+
+    /// [`Engine::transition`], giving the store's error back.
+    fn try_transition(
+        &mut self,
+        run_id: Uuid,
+        to: RunStatus,
+        changes: &RunChanges,
+    ) -> Result<Run, StoreError> {
         match self.store.transition_run(run_id, to, changes) {
             Ok(run) => {
                 self.emit_run(&run);
-                Some(run)
+                Ok(run)
             }
             Err(e) => {
                 self.problem(&format!("Could not record run {run_id} as {to}"), &e);
-                None
+                Err(e)
             }
         }
     }

@@ -5,9 +5,33 @@ use super::*;
 impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     pub(super) fn finished(&mut self, run_id: Uuid, outcome: Outcome) {
         self.in_flight.remove(&run_id);
-        let Ok(run) = self.store.get_run(run_id) else {
-            return;
-        };
+        let aborting = self.aborting.get(&run_id).cloned();
+        if let Err(e) = self.record_finished(run_id, outcome.clone())
+            && matches!(e, StoreError::Busy(_) | StoreError::Database(_))
+        {
+            // The database was locked or could not write: the outcome is not lost, it is
+            // written again shortly (as due runs are), not left `running` until a restart.
+            if let Some(actor) = aborting {
+                self.aborting.insert(run_id, actor);
+            }
+            warn!("run {run_id}: its outcome could not be written; trying again shortly");
+            let outbox = self.outbox.clone();
+            let wait = WRITE_RETRY.to_std().unwrap_or_default();
+            tokio::spawn(async move {
+                tokio::time::sleep(wait).await;
+                let _ = outbox.send(Msg::Finished { run_id, outcome });
+            });
+        }
+    }
+
+    /// Writes a finished method's outcome: its run's status and, after an abort or a stuck
+    /// run, its schedule's recovery mark.
+    fn record_finished(&mut self, run_id: Uuid, outcome: Outcome) -> Result<(), StoreError> {
+        if let Some(start) = self.unrecorded_starts.get(&run_id).cloned() {
+            self.try_transition(run_id, RunStatus::Running, &start)?;
+            self.unrecorded_starts.remove(&run_id);
+        }
+        let run = self.store.get_run(run_id)?;
         let schedule = self.store.get_schedule(run.schedule_id).ok();
         let name = schedule
             .as_ref()
@@ -48,14 +72,10 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                         "The method ended before it started ({}); trying again.",
                         outcome.error.as_deref().unwrap_or("no reason given")
                     ));
-                    if self
-                        .transition(run_id, RunStatus::Waiting, &changes)
-                        .is_some()
-                    {
-                        self.waiting.insert(run_id, retry_at);
-                    }
+                    self.try_transition(run_id, RunStatus::Waiting, &changes)?;
+                    self.waiting.insert(run_id, retry_at);
                     self.emit_engine();
-                    return;
+                    return Ok(());
                 }
                 RunStatus::Failed
             }
@@ -79,11 +99,12 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 "The run due {} {what}{detail}. Check the deck, then resolve.",
                 run.slot
             );
-            self.finish_with_recovery(&run, status, &changes, &note, ENGINE);
+            self.finish_with_recovery(&run, status, &changes, &note, ENGINE)?;
         } else {
-            self.transition(run_id, status, &changes);
+            self.try_transition(run_id, status, &changes)?;
         }
         self.emit_engine();
+        Ok(())
     }
 
     /// Cancels the not-yet-launched runs of a schedule that stopped being runnable.
@@ -140,7 +161,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                     ..Default::default()
                 };
                 let note = format!("The run due {} is stuck: {message}", run.slot);
-                self.finish_with_recovery(&run, RunStatus::Stuck, &changes, &note, ENGINE);
+                let _ = self.finish_with_recovery(&run, RunStatus::Stuck, &changes, &note, ENGINE);
             }
             Progress::Resumed => {
                 info!("run {run_id}: the trace grows again");
@@ -162,15 +183,21 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
 
     /// A run a person aborted from Deckhand: `aborted`, and its schedule needs recovery, both
     /// in that person's name.
-    fn aborted_by(&mut self, run: Run, actor: &str, mut changes: RunChanges) {
+    fn aborted_by(
+        &mut self,
+        run: Run,
+        actor: &str,
+        mut changes: RunChanges,
+    ) -> Result<(), StoreError> {
         changes.error_message = Some(format!("Aborted from Deckhand by {actor}."));
         warn!("run {}: aborted by {actor}", run.id);
         let note = format!(
             "{actor} aborted the run due {} from Deckhand. Check the deck, then resolve.",
             run.slot
         );
-        self.finish_with_recovery(&run, RunStatus::Aborted, &changes, &note, actor);
+        self.finish_with_recovery(&run, RunStatus::Aborted, &changes, &note, actor)?;
         self.emit_engine();
+        Ok(())
     }
 
     /// Moves the run and marks its schedule as needing recovery in one transaction, then
@@ -182,7 +209,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
         changes: &RunChanges,
         note: &str,
         actor: &str,
-    ) {
+    ) -> Result<(), StoreError> {
         match self
             .store
             .finish_run_needing_recovery(run.id, to, changes, note, actor)
@@ -193,14 +220,18 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 self.schedules.remove(&schedule.id);
                 self.drop_waiting_of(schedule.id, "its schedule needs recovery");
                 self.emit(Event::Schedule { schedule });
+                Ok(())
             }
-            Err(e) => self.problem(
-                &format!(
-                    "Could not record run {} as {to} with its schedule needing recovery",
-                    run.id
-                ),
-                &e,
-            ),
+            Err(e) => {
+                self.problem(
+                    &format!(
+                        "Could not record run {} as {to} with its schedule needing recovery",
+                        run.id
+                    ),
+                    &e,
+                );
+                Err(e)
+            }
         }
     }
 }

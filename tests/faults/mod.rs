@@ -1,0 +1,9 @@
+//! Faults (issue 8): crashes, outages and a hostile environment. Each test prints figures for
+//! the record (`cargo test faults -- --nocapture`).
+
+mod clock;
+mod disk_full;
+mod files;
+mod kill_storm;
+mod locked;
+mod mail;
