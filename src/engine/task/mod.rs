@@ -102,12 +102,12 @@ enum Flight {
 }
 
 /// A time zone the engine can carry across threads (`chrono::Local`, a `chrono_tz::Tz`).
-pub trait Zone: TimeZone<Offset: Send + Sync> + Send + Sync + 'static {}
+pub trait Zone: TimeZone<Offset: Send + Sync + std::fmt::Display> + Send + Sync + 'static {}
 
 impl<Tz> Zone for Tz
 where
     Tz: TimeZone + Send + Sync + 'static,
-    Tz::Offset: Send + Sync,
+    Tz::Offset: Send + Sync + std::fmt::Display,
 {
 }
 
@@ -226,6 +226,13 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
         engine.load_schedules()?;
         let task = tokio::spawn(engine.run());
         Ok((handle, task))
+    }
+
+    /// An instant as a person at this PC reads it ("Fri 27 Nov 22:10"), for notes people see.
+    fn local(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.tz)
+            .format("%a %-d %b %H:%M")
+            .to_string()
     }
 
     fn now(&self) -> DateTime<Utc> {

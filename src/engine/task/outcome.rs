@@ -90,14 +90,15 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             } else {
                 "stuck"
             };
-            let detail = outcome
-                .deciding_line
-                .or(outcome.error)
-                .map(|d| format!(": {d}"))
-                .unwrap_or_default();
+            // The trace's own words, quoted, so its punctuation does not run into ours.
+            let detail = match (outcome.deciding_line, outcome.error) {
+                (Some(line), _) => format!(". The trace says: “{}”", line.trim()),
+                (None, Some(error)) => format!(": {}", error.trim().trim_end_matches('.')),
+                (None, None) => String::new(),
+            };
             let note = format!(
                 "The run due {} {what}{detail}. Check the deck, then resolve.",
-                run.slot
+                self.local(run.slot)
             );
             self.finish_with_recovery(&run, status, &changes, &note, ENGINE)?;
         } else {
@@ -160,7 +161,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                     error_message: Some(message.clone()),
                     ..Default::default()
                 };
-                let note = format!("The run due {} is stuck: {message}", run.slot);
+                let note = format!("The run due {} is stuck: {message}", self.local(run.slot));
                 let _ = self.finish_with_recovery(&run, RunStatus::Stuck, &changes, &note, ENGINE);
             }
             Progress::Resumed => {
@@ -193,7 +194,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
         warn!("run {}: aborted by {actor}", run.id);
         let note = format!(
             "{actor} aborted the run due {} from Deckhand. Check the deck, then resolve.",
-            run.slot
+            self.local(run.slot)
         );
         self.finish_with_recovery(&run, RunStatus::Aborted, &changes, &note, actor)?;
         self.emit_engine();

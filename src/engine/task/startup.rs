@@ -40,7 +40,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 warn!("run {}: interrupted while running", run.id);
                 let note = format!(
                     "A run due {} was interrupted while its method ran; check the deck.",
-                    run.slot
+                    self.local(run.slot)
                 );
                 let changes = RunChanges {
                     ended_at: Some(self.now()),
