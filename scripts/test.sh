@@ -41,6 +41,9 @@ fi
 step "UI lint, type check and unit tests"
 (cd ui && npm run lint && npm run typecheck && npm test)
 
+step "Dependency audit (cargo audit, npm audit; a WARNING when the advisory sources cannot be reached)"
+bash scripts/audit.sh
+
 step "The real window (tauri-driver + WebKitWebDriver under Xvfb): smoke test, then the journeys"
 if ! command -v tauri-driver >/dev/null && [[ ! -x "$HOME/.cargo/bin/tauri-driver" ]]; then
   cargo install tauri-driver --locked
@@ -51,6 +54,7 @@ fi
 # The app finds the simulator beside itself, so both are built into target/debug.
 cargo build --locked -p deckhand-desktop -p deckhand --bins
 python3 tests/e2e/smoke.py
+python3 tests/e2e/security.py
 # A scientist's journeys with the simulator, aiosmtpd and dunst (about 4.5 minutes);
 # screenshots are left in target/e2e-screenshots/.
 python3 tests/e2e/journeys.py

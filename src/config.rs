@@ -45,3 +45,95 @@ pub fn log_folder(db: &std::path::Path) -> std::path::PathBuf {
         .unwrap_or(std::path::Path::new("."))
         .join("logs")
 }
+
+/// Deckhand's own files readable by the user only: on Unix, folders 0700 and files 0600. A
+/// path that exists already with a looser mode is tightened, and a sentence says so (for the
+/// log). Elsewhere (Windows) the user's profile folder already keeps them private, and these do
+/// nothing beyond creating what is missing.
+pub mod private {
+    use std::io;
+    use std::path::Path;
+
+    /// The mode of Deckhand's folders (Unix).
+    pub const FOLDER_MODE: u32 = 0o700;
+    /// The mode of Deckhand's files (Unix).
+    pub const FILE_MODE: u32 = 0o600;
+
+    /// Creates `folder` and any missing parents, each readable by the user only. Returns
+    /// whether `folder` itself was created.
+    pub fn create_folder(folder: &Path) -> io::Result<bool> {
+        if folder.is_dir() {
+            return Ok(false);
+        }
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, FOLDER_MODE);
+        builder.create(folder)?;
+        Ok(true)
+    }
+
+    /// Creates `file` empty, readable by the user only, unless it exists.
+    pub fn create_file(file: &Path) -> io::Result<()> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, FILE_MODE);
+        match options.open(file) {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Tightens an existing folder to 0700. A shared folder (sticky bit, like /tmp) and one
+    /// that belongs to someone else are left alone. `None` when nothing changed (or it is
+    /// missing).
+    pub fn tighten_folder(folder: &Path) -> io::Result<Option<String>> {
+        tighten(folder, FOLDER_MODE)
+    }
+
+    /// Tightens an existing file to 0600; as [`tighten_folder`].
+    pub fn tighten_file(file: &Path) -> io::Result<Option<String>> {
+        tighten(file, FILE_MODE)
+    }
+
+    #[cfg(unix)]
+    fn tighten(path: &Path, mode: u32) -> io::Result<Option<String>> {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let was = meta.mode() & 0o7777;
+        let loose = was & 0o777 & !mode != 0;
+        let shared = meta.is_dir() && was & 0o1000 != 0;
+        let others = meta.uid() != rustix::process::geteuid().as_raw();
+        if meta.file_type().is_symlink() || shared || others || !loose {
+            return Ok(None);
+        }
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+        Ok(Some(format!(
+            "{} could be read by other users (mode {was:04o}); it is now readable by this user only ({mode:04o})",
+            path.display()
+        )))
+    }
+
+    #[cfg(not(unix))]
+    fn tighten(_path: &Path, _mode: u32) -> io::Result<Option<String>> {
+        Ok(None)
+    }
+
+    /// From now on, files and folders this program creates are readable by the user only
+    /// (umask 077 on Unix): log files the logger rotates in later, the engine lock, the
+    /// window's own files. The programs Deckhand starts inherit it.
+    pub fn restrict_new_files() {
+        #[cfg(unix)]
+        {
+            use rustix::fs::Mode;
+            let old = rustix::process::umask(Mode::from_raw_mode(0o077));
+            rustix::process::umask(old | Mode::from_raw_mode(0o077));
+        }
+    }
+}

@@ -33,6 +33,7 @@ pub struct Hosted {
     pub secrets: Arc<Secrets>,
     task: tokio::task::JoinHandle<()>,
     outbox: Outbox,
+    backups: DailyBackups,
     lock: EngineLock,
 }
 
@@ -54,6 +55,7 @@ impl Hosted {
         self.engine.shutdown().await;
         let _ = self.task.await;
         self.outbox.shutdown().await;
+        self.backups.shutdown().await;
         drop(self.lock);
     }
 }
@@ -122,13 +124,84 @@ pub fn start(path: &Path, desktop: bool, secrets: Arc<Secrets>) -> Result<Hosted
             }
         }
     });
+    let backups = DailyBackups::start(path);
     Ok(Hosted {
         engine,
         secrets,
         task,
         outbox,
+        backups,
         lock,
     })
+}
+
+/// The automatic daily backup: a thread of its own (a backup never holds up the engine) that
+/// looks once an hour, and a few seconds after start, whether today's backup is made, and
+/// makes it into `backups` beside the database, keeping the newest
+/// [`backup::DEFAULT_KEEP`](crate::backup::DEFAULT_KEEP).
+struct DailyBackups {
+    stop: std::sync::mpsc::Sender<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl DailyBackups {
+    /// How long after start the first look is.
+    const FIRST_LOOK: std::time::Duration = std::time::Duration::from_secs(10);
+    /// How often it looks after that.
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+    fn start(database: &Path) -> DailyBackups {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let database = database.to_path_buf();
+        let thread = std::thread::Builder::new()
+            .name("deckhand-backups".to_owned())
+            .spawn(move || {
+                let folder = crate::backup::default_folder(&database);
+                let mut wait = Self::FIRST_LOOK;
+                // Stop when told, or when the sender is gone.
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(wait)
+                {
+                    wait = Self::EVERY;
+                    if !crate::backup::daily_due(&folder, chrono::Local::now()) {
+                        continue;
+                    }
+                    match crate::backup::backup_now(&database, &folder, crate::backup::DEFAULT_KEEP)
+                    {
+                        Ok(report) => log::info!(
+                            "daily backup made: {} ({} bytes, schema version {}){}",
+                            report.path.display(),
+                            report.bytes,
+                            report.schema_version,
+                            if report.removed.is_empty() {
+                                String::new()
+                            } else {
+                                format!("; removed {} older backup(s)", report.removed.len())
+                            }
+                        ),
+                        Err(e) => {
+                            log::warn!("the daily backup failed (tried again in an hour): {e}")
+                        }
+                    }
+                }
+            });
+        let thread = match thread {
+            Ok(thread) => Some(thread),
+            Err(e) => {
+                log::warn!("the daily backup could not start: {e}");
+                None
+            }
+        };
+        DailyBackups { stop, thread }
+    }
+
+    /// Stops the thread, letting a backup in progress finish.
+    async fn shutdown(self) {
+        let _ = self.stop.send(());
+        if let Some(thread) = self.thread {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
+    }
 }
 
 /// The name of the person logged in, for the audit log, if the environment says.

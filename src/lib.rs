@@ -3,8 +3,10 @@
 //! No Tauri, GTK or WebKit in here: the desktop shell (`src-tauri`) and the `deckhand` CLI are
 //! thin layers over this crate. See `ARCHITECTURE.md` for the map.
 
+pub mod backup;
 pub mod clock;
 pub mod config;
+pub mod doctor;
 pub mod engine;
 pub mod error;
 pub mod host;

@@ -16,13 +16,23 @@ pub enum LoggingError {
 
 /// Starts logging at `level` into `folder` (basename `deckhand`), and to standard error too
 /// when `echo`. Keep the handle for as long as the program runs.
+///
+/// The folder and the log files are readable by the user only (0700 / 0600 on Unix): the
+/// folder is created so, an existing looser folder and Deckhand's log files in it are
+/// tightened (and the log says so), and from here on this program creates every file private
+/// (umask 077), so the files the logger rotates in later are too.
 pub fn start(folder: &Path, level: &str, echo: bool) -> Result<LoggerHandle, LoggingError> {
-    Logger::try_with_str(level)
-        .map_err(|e| LoggingError::Level {
-            level: level.to_owned(),
-            reason: e.to_string(),
-        })?
-        .log_to_file(FileSpec::default().directory(folder).basename("deckhand"))
+    let logger = Logger::try_with_str(level).map_err(|e| LoggingError::Level {
+        level: level.to_owned(),
+        reason: e.to_string(),
+    })?;
+    crate::config::private::restrict_new_files();
+    let notes = private_folder(folder).map_err(|e| LoggingError::Start {
+        folder: folder.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let handle = logger
+        .log_to_file(FileSpec::default().directory(folder).basename(BASENAME))
         .duplicate_to_stderr(if echo {
             Duplicate::All
         } else {
@@ -39,5 +49,105 @@ pub fn start(folder: &Path, level: &str, echo: bool) -> Result<LoggerHandle, Log
         .map_err(|e| LoggingError::Start {
             folder: folder.to_path_buf(),
             reason: e.to_string(),
+        })?;
+    for note in notes {
+        log::warn!("{note}");
+    }
+    sweep_every_hour(folder);
+    Ok(handle)
+}
+
+/// The log files' names start with this.
+const BASENAME: &str = "deckhand";
+
+/// Creates the log folder private, or tightens it and Deckhand's log files in it; says what it
+/// tightened (or could not). Only creating the folder can fail.
+fn private_folder(folder: &Path) -> std::io::Result<Vec<String>> {
+    use crate::config::private;
+    if private::create_folder(folder)? {
+        return Ok(Vec::new());
+    }
+    let mut paths = vec![folder.to_path_buf()];
+    for entry in std::fs::read_dir(folder)?.flatten() {
+        let path = entry.path();
+        let ours = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| name.starts_with(BASENAME));
+        if ours && path.is_file() {
+            paths.push(path);
+        }
+    }
+    let notes = paths.iter().filter_map(|path| {
+        let outcome = if path == folder {
+            private::tighten_folder(path)
+        } else {
+            private::tighten_file(path)
+        };
+        outcome.unwrap_or_else(|e| {
+            Some(format!(
+                "could not make {} readable by this user only: {e}",
+                path.display()
+            ))
         })
+    });
+    Ok(notes.collect())
+}
+
+/// The environment variable that sets the log level (`error`, `warn`, `info`, `debug`, `trace`,
+/// or a flexi_logger spec such as `info,deckhand::engine=debug`) when no level is given.
+pub const LEVEL_ENV: &str = "DECKHAND_LOG";
+
+/// The log level from [`LEVEL_ENV`] if it is set and not empty, else `default`.
+pub fn level_from_env(default: &str) -> String {
+    std::env::var(LEVEL_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| default.to_owned())
+}
+
+/// Rotated log files older than this are removed (the logger itself keeps at most 30 files,
+/// rotating daily or at 10 MB; this also clears old files after days the program was off).
+pub const MAX_LOG_AGE: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+
+/// Removes Deckhand's rotated log files in `folder` last written more than `max_age` ago (the
+/// current file, `deckhand_rCURRENT.log`, is never touched). Returns how many it removed.
+pub fn remove_old_logs(folder: &Path, max_age: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return 0;
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let rotated = name.starts_with(&format!("{BASENAME}_r")) && !name.contains("CURRENT");
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| now.duration_since(modified).ok())
+            .is_some_and(|age| age > max_age);
+        if rotated && old && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Removes old log files now and then once an hour, on a thread of its own for as long as the
+/// program runs.
+fn sweep_every_hour(folder: &Path) {
+    let folder = folder.to_path_buf();
+    let _ = std::thread::Builder::new()
+        .name("deckhand-log-sweep".to_owned())
+        .spawn(move || {
+            loop {
+                let removed = remove_old_logs(&folder, MAX_LOG_AGE);
+                if removed > 0 {
+                    log::info!("removed {removed} log file(s) older than 30 days");
+                }
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
+        });
 }

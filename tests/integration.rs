@@ -7,6 +7,8 @@ mod engine;
 mod faults;
 mod hostile;
 mod notify;
+mod ops;
+mod security;
 mod simulation;
 mod slots;
 mod store;

@@ -8,6 +8,8 @@
 
 mod commands;
 mod host;
+#[cfg(test)]
+mod security_tests;
 mod state;
 mod tray;
 

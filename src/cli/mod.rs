@@ -17,6 +17,7 @@ macro_rules! say {
 }
 
 mod input;
+mod ops;
 mod records;
 mod run;
 mod schedules;
@@ -82,6 +83,18 @@ enum Command {
     Info,
     /// Run the scheduler headless until Ctrl-C (one per database).
     Run(run::RunArgs),
+    /// Copy the database now (it may be in use), or list the backups.
+    Backup(ops::BackupArgs),
+    /// Replace the database with a backup (only while no scheduler runs); the database as it
+    /// was is kept in the backups folder.
+    Restore(ops::RestoreArgs),
+    /// Check that this PC is ready to run methods unattended: HxRun, folders, database,
+    /// keyring, mail server, disk space, backups. Exit code 1 if anything is wrong.
+    Doctor,
+    /// Write every schedule and contact to a JSON file, to move to a new PC.
+    Export(ops::ExportArgs),
+    /// Add the schedules and contacts from a `deckhand export` file.
+    Import(ops::ImportArgs),
     /// How Deckhand judges a VENUS trace file, and the line that decided it.
     Trace {
         /// The trace file (`…_Trace.trc`).
@@ -125,6 +138,11 @@ pub enum Failure {
         code: &'static str,
         message: String,
     },
+    /// A backup, restore or doctor check failed; `code` is stable and sets the exit code.
+    Ops {
+        code: &'static str,
+        message: String,
+    },
 }
 
 impl From<StoreError> for Failure {
@@ -151,6 +169,12 @@ impl Failure {
                 _ => 1,
             },
             Failure::File(_, e) if e.kind() == std::io::ErrorKind::NotFound => 3,
+            Failure::Ops { code, .. } => match *code {
+                "invalid_input" => 2,
+                "not_found" => 3,
+                "busy" => 5,
+                _ => 1,
+            },
             Failure::Config(_)
             | Failure::Output(_)
             | Failure::File(..)
@@ -163,7 +187,9 @@ impl Failure {
             Failure::Store(e) => e.into(),
             Failure::Config(e) => e.into(),
             Failure::Input(message) => IpcError::new("invalid_input", message),
-            Failure::Failed { code, message } => IpcError::new(code, message),
+            Failure::Failed { code, message } | Failure::Ops { code, message } => {
+                IpcError::new(code, message)
+            }
             Failure::Output(e) => IpcError::new("io", format!("Could not write the output: {e}")),
             Failure::File(path, e) => IpcError::new(
                 if e.kind() == std::io::ErrorKind::NotFound {
@@ -253,8 +279,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
         return trace(file, cli.json);
     }
     let path = config::resolve_db_path(cli.db).map_err(Failure::Config)?;
-    if let Command::Run(args) = cli.command {
-        return run::run(&path, args);
+    match cli.command {
+        Command::Run(args) => return run::run(&path, args),
+        Command::Backup(args) => return ops::backup(&path, args, cli.json),
+        Command::Restore(args) => return ops::restore(&path, args, cli.json),
+        Command::Doctor => return ops::doctor(&path, cli.json),
+        _ => {}
     }
     let store = Store::open(&path, Arc::new(SystemClock))?;
     let mut ctx = Context {
@@ -273,7 +303,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Runs(RunsCommand::Abort { id }) => abort(&mut ctx, &path, &id),
         Command::Scheduler(command) => scheduler(&mut ctx, command),
         Command::Info => info(&ctx),
-        Command::Run(_) | Command::Trace { .. } => unreachable!("handled above"),
+        Command::Export(args) => ops::export(&mut ctx, args),
+        Command::Import(args) => ops::import(&mut ctx, args),
+        Command::Run(_)
+        | Command::Trace { .. }
+        | Command::Backup(_)
+        | Command::Restore(_)
+        | Command::Doctor => unreachable!("handled above"),
     }
 }
 

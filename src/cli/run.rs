@@ -19,7 +19,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "FOLDER")]
     log_dir: Option<std::path::PathBuf>,
     /// How much to log: error, warn, info, debug or trace.
-    #[arg(long, default_value = "info")]
+    #[arg(long, env = deckhand::logging::LEVEL_ENV, default_value = "info")]
     log_level: String,
 }
 

@@ -31,7 +31,7 @@ fn contact_from_row(row: &Row<'_>) -> rusqlite::Result<Contact> {
     })
 }
 
-fn events_text(events: &[EventKind]) -> String {
+pub(super) fn events_text(events: &[EventKind]) -> String {
     events
         .iter()
         .map(ToString::to_string)

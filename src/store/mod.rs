@@ -11,6 +11,7 @@ mod runs;
 mod schedules;
 mod settings;
 mod sql;
+mod transfer;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use crate::validate::{FieldError, Invalid};
 pub use contacts::Delivery;
 pub use runs::CSV_HEADER;
 pub use settings::setting_text as settings_text;
+pub use transfer::{EXPORT_FORMAT, EXPORT_VERSION, Export, ExportedSchedule, ImportReport};
 
 /// How long a write waits for another connection's write to finish before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -167,12 +169,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating if need be) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
-                path: parent.to_path_buf(),
-                source,
-            })?;
-        }
+        private_files(path)?;
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
         migrations()
@@ -267,6 +264,55 @@ impl Store {
 }
 
 /// The connection settings every connection gets, in one place.
+/// The database readable by its user only (0600 on Unix, its folder 0700): a new file is
+/// created so, and SQLite gives its `-wal` and `-shm` files the database's mode. Existing files
+/// with a looser mode are tightened, and the log says so. The folder is created private, and
+/// tightened only when it is Deckhand's own data folder (a `--db` elsewhere may sit in a folder
+/// the person shares on purpose).
+fn private_files(path: &Path) -> Result<()> {
+    use crate::config::private;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let created = private::create_folder(parent).map_err(|source| StoreError::Folder {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+        if !created && is_data_folder(parent) {
+            tightened(private::tighten_folder(parent), parent);
+        }
+    }
+    // A failure here is left to SQLite's open to report, as before.
+    let _ = private::create_file(path);
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let file = PathBuf::from(file);
+        tightened(private::tighten_file(&file), &file);
+    }
+    Ok(())
+}
+
+/// Whether `folder` is Deckhand's own data folder.
+fn is_data_folder(folder: &Path) -> bool {
+    crate::config::data_dir().is_ok_and(|data| {
+        data == folder
+            || data
+                .canonicalize()
+                .is_ok_and(|data| folder.canonicalize().is_ok_and(|f| f == data))
+    })
+}
+
+/// Logs what tightening a path's mode did; a failure is logged and does not stop Deckhand.
+fn tightened(outcome: std::io::Result<Option<String>>, path: &Path) {
+    match outcome {
+        Ok(Some(note)) => log::warn!("{note}"),
+        Ok(None) => {}
+        Err(e) => log::warn!(
+            "could not make {} readable by this user only: {e}",
+            path.display()
+        ),
+    }
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;

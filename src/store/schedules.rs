@@ -103,7 +103,7 @@ type RecurrenceColumns = (
     Option<String>,
 );
 
-fn recurrence_columns(recurrence: &Recurrence) -> RecurrenceColumns {
+pub(super) fn recurrence_columns(recurrence: &Recurrence) -> RecurrenceColumns {
     let weekdays = match recurrence {
         Recurrence::Weekdays { days, time } => Some((
             days.iter()
