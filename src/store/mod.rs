@@ -98,6 +98,11 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// The database was upgraded by a newer Deckhand; this one must not touch it.
+    #[error(
+        "This database was made by a newer Deckhand (schema version {found}; this one knows up to {known}). Use that newer Deckhand, or restore a backup made before it was upgraded."
+    )]
+    TooNew { found: u32, known: usize },
     /// The schema could not be brought up to date.
     #[error("The database schema could not be updated: {0}")]
     Migration(#[source] rusqlite_migration::Error),
@@ -121,7 +126,7 @@ impl StoreError {
             StoreError::RunInProgress { .. } => "run_in_progress",
             StoreError::Busy(_) => "database_busy",
             StoreError::Folder { .. } => "io",
-            StoreError::Migration(_) => "migration",
+            StoreError::Migration(_) | StoreError::TooNew { .. } => "migration",
             StoreError::Database(_) => "database",
             StoreError::Export(_) => "io",
         }
@@ -172,6 +177,13 @@ impl Store {
         private_files(path)?;
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
+        let found: u32 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if found as usize > migration_count() {
+            return Err(StoreError::TooNew {
+                found,
+                known: migration_count(),
+            });
+        }
         migrations()
             .to_latest(&mut conn)
             .map_err(StoreError::Migration)?;

@@ -150,3 +150,30 @@ fn a_version_1_database_is_migrated_forward() {
         "the new column starts empty: the app setting applies"
     );
 }
+
+#[test]
+fn a_database_from_a_newer_deckhand_is_refused_in_words_and_left_alone() {
+    let db = TestStore::new();
+    let path = db.path();
+    drop(db.store);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let error = match deckhand::store::Store::open(&path, db.clock.clone()) {
+        Err(error) => error,
+        Ok(_) => panic!("a newer schema opened"),
+    };
+    assert_eq!(error.code(), "migration");
+    assert!(
+        error
+            .to_string()
+            .starts_with("This database was made by a newer Deckhand (schema version 99"),
+        "{error}"
+    );
+    let version: u32 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, 99, "left as it was");
+}
