@@ -342,6 +342,45 @@ impl Store {
         })
     }
 
+    /// Records that the engine is about to start this run's method, so that if Deckhand stops
+    /// before the run is recorded as running, the next start knows the method may be on the
+    /// deck. Only a run that is still `pending` or `waiting` is marked.
+    pub fn mark_launching(&mut self, id: Uuid) -> Result<()> {
+        let now = self.now();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE runs SET launching_at = ?2 WHERE id = ?1 AND status IN ('pending', 'waiting')",
+                params![id, ms(now)],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Takes the mark back: the launch failed, so the method never started.
+    pub fn clear_launching(&mut self, id: Uuid) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE runs SET launching_at = NULL WHERE id = ?1",
+                params![id],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// When the engine began starting this run's method, if it did (see
+    /// [`Store::mark_launching`]).
+    pub fn launching_since(&self, id: Uuid) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let at: Option<Option<i64>> = self
+            .conn
+            .query_row(
+                "SELECT launching_at FROM runs WHERE id = ?1",
+                params![id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(at.flatten().map(time).transpose()?)
+    }
+
     /// Records that a running method is taking longer than expected; the schedule's contacts
     /// hear it once per run (see `events`).
     pub fn record_overrun(&mut self, id: Uuid, expected_minutes: u32) -> Result<Run> {

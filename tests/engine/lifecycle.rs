@@ -368,3 +368,89 @@ async fn replan_answers_once_the_next_run_is_written() {
         "planned by the time replan answers"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_run_caught_while_its_method_was_being_started_needs_recovery() {
+    let mut h = Harness::new();
+    let mut store = h.store();
+    let s = store
+        .create_schedule(&every("Prep.med", 24.0, "2026-06-02T08:00:00Z"), "Ann")
+        .unwrap();
+    // Deckhand wrote the mark, started HxRun, and died before recording the run as running.
+    let starting = store
+        .insert_run(&NewRun::pending(
+            s.id,
+            t("2026-06-01T08:00:00Z"),
+            RunOrigin::Schedule,
+        ))
+        .unwrap();
+    store.mark_launching(starting.id).unwrap();
+    // A run merely queued when Deckhand died never reached the deck.
+    let queued = store
+        .insert_run(&NewRun::pending(
+            s.id,
+            t("2026-05-31T08:00:00Z"),
+            RunOrigin::Schedule,
+        ))
+        .unwrap();
+
+    let _engine = h.start();
+    let starting = store.get_run(starting.id).unwrap();
+    assert_eq!(starting.status, RunStatus::Interrupted);
+    assert!(
+        starting.started_at.is_some(),
+        "it says when it may have started (when Deckhand began starting it)"
+    );
+    assert!(
+        starting
+            .error_message
+            .as_deref()
+            .unwrap()
+            .contains("may have started"),
+        "{:?}",
+        starting.error_message
+    );
+    let recovery = h
+        .schedule(s.id)
+        .recovery
+        .expect("a person must check the deck");
+    assert!(
+        recovery.note.contains("Check the deck"),
+        "{}",
+        recovery.note
+    );
+    let queued = store.get_run(queued.id).unwrap();
+    assert_eq!(queued.status, RunStatus::Interrupted);
+    assert!(
+        queued
+            .error_message
+            .as_deref()
+            .unwrap()
+            .contains("not launched"),
+        "{:?}",
+        queued.error_message
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_launch_that_failed_is_not_taken_for_a_method_on_the_deck_after_a_crash() {
+    let mut h = Harness::new();
+    let s = h.add(&every("Prep.med", 1.0, "2026-06-01T12:30:00Z"));
+    h.runner
+        .plan("Prep.med", [Plan::FailLaunch("HxRun.exe not found")]);
+    let engine = h.start();
+    h.run_until("2026-06-01T12:30:30Z").await;
+    assert_eq!(
+        h.story(),
+        ["01 12:30 waiting"],
+        "the failed launch waits to try again"
+    );
+    engine.shutdown().await;
+
+    let _engine = h.start();
+    assert_eq!(h.story(), ["01 12:30 interrupted"]);
+    assert!(
+        h.schedule(s.id).recovery.is_none(),
+        "the method never started: no one needs to check the deck"
+    );
+}

@@ -180,6 +180,15 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
 
     pub(super) fn launch(&mut self, run: Run, schedule: &Schedule) {
         self.in_flight.insert(run.id, Flight::Launching);
+        // Written before the spawn: killed between the two, the next start knows the method
+        // may be on the deck. Unwritable (busy or full database), the run starts all the same:
+        // a method late for a database hiccup would cost the scientist more.
+        if let Err(e) = self.store.mark_launching(run.id) {
+            self.problem(
+                &format!("Could not note that run {} is starting", run.id),
+                &e,
+            );
+        }
         let request = self.request_for(run.id, schedule);
         let runner = self.runner.clone();
         let outbox = self.outbox.clone();
@@ -230,6 +239,13 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             }
             Err(error) => {
                 self.in_flight.remove(&run_id);
+                // The method never started: a later crash must not be taken for one on the deck.
+                if let Err(e) = self.store.clear_launching(run_id) {
+                    self.problem(
+                        &format!("Could not note that run {run_id} did not start"),
+                        &e,
+                    );
+                }
                 let Ok(schedule) = self.store.get_schedule(run.schedule_id) else {
                     return;
                 };

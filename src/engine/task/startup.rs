@@ -54,6 +54,32 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                     &note,
                     ENGINE,
                 )?;
+            } else if let Some(since) = self.store.launching_since(run.id)? {
+                warn!(
+                    "run {}: interrupted while its method was being started",
+                    run.id
+                );
+                let note = format!(
+                    "Deckhand stopped while it was starting the run due {}, so its method may have started on the deck. Check the deck, then resolve.",
+                    self.local(run.slot)
+                );
+                let changes = RunChanges {
+                    // When it may have started: the moment Deckhand began starting it.
+                    started_at: Some(since),
+                    ended_at: Some(self.now()),
+                    error_message: Some(
+                        "Deckhand stopped while starting this run, so the method may have started; its outcome is unknown. Check the deck before running it again."
+                            .to_owned(),
+                    ),
+                    ..Default::default()
+                };
+                self.store.finish_run_needing_recovery(
+                    run.id,
+                    RunStatus::Interrupted,
+                    &changes,
+                    &note,
+                    ENGINE,
+                )?;
             } else {
                 info!("run {}: interrupted before it was launched", run.id);
                 self.store.transition_run(
