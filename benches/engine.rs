@@ -152,6 +152,11 @@ fn deckhand<M: RobotMonitor>(
     store
         .set_setting(SettingKey::LogFolder, &logs, "bench")
         .unwrap();
+    // The methods live in the benchmark's folder, which is the methods folder.
+    let methods = slots[0].1.parent().unwrap().to_string_lossy().into_owned();
+    store
+        .set_setting(SettingKey::MethodsFolder, &methods, "bench")
+        .unwrap();
     for (at, path) in slots {
         // The runner checks that the method file exists; the child then overwrites it.
         std::fs::write(path, "").unwrap();
@@ -368,6 +373,10 @@ fn many_schedules(db: &Path, count: usize, at: impl Fn(usize) -> Recurrence) {
         .unwrap();
     store
         .set_setting(SettingKey::HxrunArgs, "--child {method}", "bench")
+        .unwrap();
+    let methods = db.parent().unwrap().to_string_lossy().into_owned();
+    store
+        .set_setting(SettingKey::MethodsFolder, &methods, "bench")
         .unwrap();
     for k in 0..count {
         let draft = ScheduleDraft {
