@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use deckhand::clock::SystemClock;
-use deckhand::model::{HistoryQuery, Recurrence, RunStatus, ScheduleDraft, ScheduleListFilter};
+use deckhand::model::{
+    HistoryQuery, Recurrence, RunStatus, ScheduleDraft, ScheduleListFilter, SettingKey,
+};
 use deckhand::store::Store;
 use rusqlite::params;
 use uuid::Uuid;
@@ -55,6 +57,10 @@ fn status_for(roll: u64) -> (RunStatus, bool) {
 
 fn seed(path: &Path, runs: usize) -> (Vec<Uuid>, i64, i64) {
     let mut store = Store::open(path, Arc::new(SystemClock)).expect("open");
+    // The methods sit under C:\Methods, as in a lab.
+    store
+        .set_setting(SettingKey::MethodsFolder, r"C:\Methods", "bench")
+        .expect("methods folder");
     let start = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
     let mut ids = Vec::with_capacity(SCHEDULES);
     for i in 0..SCHEDULES {
