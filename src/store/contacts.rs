@@ -31,7 +31,7 @@ fn contact_from_row(row: &Row<'_>) -> rusqlite::Result<Contact> {
     })
 }
 
-pub(super) fn events_text(events: &[EventKind]) -> String {
+fn events_text(events: &[EventKind]) -> String {
     events
         .iter()
         .map(ToString::to_string)
@@ -113,6 +113,29 @@ pub(super) fn enqueue_in(
     Ok(inserted == 1)
 }
 
+/// Writes a new contact row from a validated draft (created and updated now).
+pub(super) fn insert_contact(
+    tx: &rusqlite::Transaction<'_>,
+    id: Uuid,
+    draft: &ContactDraft,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO notification_contacts (id, name, email, email_key, enabled, events,
+            created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        params![
+            id,
+            draft.name,
+            draft.email,
+            draft.email.to_lowercase(),
+            draft.enabled,
+            events_text(&draft.events),
+            ms(now)
+        ],
+    )
+}
+
 impl Store {
     /// Adds a contact. One contact per address (compared without case).
     pub fn create_contact(&mut self, draft: &ContactDraft, actor: &str) -> Result<Contact> {
@@ -121,21 +144,7 @@ impl Store {
         let actor = validate::actor(actor)?;
         let id = Uuid::new_v4();
         self.write(|tx| {
-            tx.execute(
-                "INSERT INTO notification_contacts (id, name, email, email_key, enabled, events,
-                    created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-                params![
-                    id,
-                    draft.name,
-                    draft.email,
-                    draft.email.to_lowercase(),
-                    draft.enabled,
-                    events_text(&draft.events),
-                    ms(now)
-                ],
-            )
-            .map_err(|e| {
+            insert_contact(tx, id, &draft, now).map_err(|e| {
                 if is_unique_violation(&e) {
                     duplicate_email(&draft.email)
                 } else {

@@ -103,7 +103,7 @@ type RecurrenceColumns = (
     Option<String>,
 );
 
-pub(super) fn recurrence_columns(recurrence: &Recurrence) -> RecurrenceColumns {
+fn recurrence_columns(recurrence: &Recurrence) -> RecurrenceColumns {
     let weekdays = match recurrence {
         Recurrence::Weekdays { days, time } => Some((
             days.iter()
@@ -219,6 +219,32 @@ fn describe_changes(before: &Schedule, after: &ScheduleDraft) -> String {
     }
 }
 
+/// Writes a new schedule row from a validated draft (created and updated now).
+pub(super) fn insert_schedule(
+    tx: &rusqlite::Transaction<'_>,
+    id: Uuid,
+    draft: &ScheduleDraft,
+    archived: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let (kind, hours, start, days, time_of_day) = recurrence_columns(&draft.recurrence);
+    tx.execute(
+        "INSERT INTO schedules (id, name, method_path, recurrence_kind, interval_hours,
+            starts_at, weekdays, time_of_day, retry_max_attempts, retry_delay_minutes,
+            retry_backoff, retry_max_delay_minutes, missed_catch_up, missed_grace_minutes,
+            expected_duration_minutes, active, archived, created_at, updated_at, stuck_minutes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19)",
+        params![
+            id, draft.name, draft.method_path, kind, hours, start, days, time_of_day,
+            draft.retry.max_attempts, draft.retry.delay_minutes, draft.retry.backoff,
+            draft.retry.max_delay_minutes, draft.missed_runs.catch_up,
+            draft.missed_runs.grace_minutes, draft.expected_duration_minutes, draft.active,
+            archived, ms(now), draft.stuck_minutes
+        ],
+    )?;
+    Ok(())
+}
+
 /// Refuses a method outside the methods folder while "only methods in the methods folder" is on.
 fn method_allowed(tx: &rusqlite::Transaction<'_>, method: &str) -> Result<()> {
     let settings = super::settings::settings_in(tx)?;
@@ -237,23 +263,16 @@ impl Store {
         let id = Uuid::new_v4();
         self.write(|tx| {
             method_allowed(tx, &draft.method_path)?;
-            let (kind, hours, start, days, time_of_day) = recurrence_columns(&draft.recurrence);
-            tx.execute(
-                "INSERT INTO schedules (id, name, method_path, recurrence_kind, interval_hours,
-                    starts_at, weekdays, time_of_day, retry_max_attempts, retry_delay_minutes,
-                    retry_backoff, retry_max_delay_minutes, missed_catch_up, missed_grace_minutes,
-                    expected_duration_minutes, active, archived, created_at, updated_at, stuck_minutes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0, ?17, ?17, ?18)",
-                params![
-                    id, draft.name, draft.method_path, kind, hours, start, days, time_of_day,
-                    draft.retry.max_attempts, draft.retry.delay_minutes, draft.retry.backoff,
-                    draft.retry.max_delay_minutes, draft.missed_runs.catch_up,
-                    draft.missed_runs.grace_minutes, draft.expected_duration_minutes, draft.active,
-                    ms(now), draft.stuck_minutes
-                ],
+            insert_schedule(tx, id, &draft, false, now)?;
+            audit(
+                tx,
+                now,
+                &actor,
+                AuditAction::ScheduleCreated,
+                AuditTarget::Schedule,
+                Some(&id.to_string()),
+                &format!("created '{}' running {}", draft.name, draft.method_path),
             )?;
-            audit(tx, now, &actor, AuditAction::ScheduleCreated, AuditTarget::Schedule,
-                Some(&id.to_string()), &format!("created '{}' running {}", draft.name, draft.method_path))?;
             get_in(tx, id)
         })
     }

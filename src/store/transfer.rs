@@ -8,14 +8,13 @@
 //! are skipped and reported.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{TransactionBehavior, params};
+use rusqlite::TransactionBehavior;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::contacts::{contacts_in, events_text};
-use super::schedules::recurrence_columns;
-use super::sql::ms;
+use super::contacts::{contacts_in, insert_contact};
+use super::schedules::insert_schedule;
 use super::{Result, Store, StoreError, audit};
 use crate::model::{AuditAction, AuditTarget, ContactDraft, ScheduleDraft, ScheduleListFilter};
 use crate::validate::{self, FieldError, Invalid};
@@ -212,21 +211,7 @@ impl Store {
 
         for (draft, archived) in &schedules {
             let id = Uuid::new_v4();
-            let (kind, hours, start, days, time_of_day) = recurrence_columns(&draft.recurrence);
-            tx.execute(
-                "INSERT INTO schedules (id, name, method_path, recurrence_kind, interval_hours,
-                    starts_at, weekdays, time_of_day, retry_max_attempts, retry_delay_minutes,
-                    retry_backoff, retry_max_delay_minutes, missed_catch_up, missed_grace_minutes,
-                    expected_duration_minutes, active, archived, created_at, updated_at, stuck_minutes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19)",
-                params![
-                    id, draft.name, draft.method_path, kind, hours, start, days, time_of_day,
-                    draft.retry.max_attempts, draft.retry.delay_minutes, draft.retry.backoff,
-                    draft.retry.max_delay_minutes, draft.missed_runs.catch_up,
-                    draft.missed_runs.grace_minutes, draft.expected_duration_minutes, draft.active,
-                    archived, ms(now), draft.stuck_minutes
-                ],
-            )?;
+            insert_schedule(&tx, id, draft, *archived, now)?;
             audit(
                 &tx,
                 now,
@@ -245,20 +230,7 @@ impl Store {
         }
         for draft in &contacts {
             let id = Uuid::new_v4();
-            tx.execute(
-                "INSERT INTO notification_contacts (id, name, email, email_key, enabled, events,
-                    created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-                params![
-                    id,
-                    draft.name,
-                    draft.email,
-                    draft.email.to_lowercase(),
-                    draft.enabled,
-                    events_text(&draft.events),
-                    ms(now)
-                ],
-            )?;
+            insert_contact(&tx, id, draft, now)?;
             audit(
                 &tx,
                 now,
