@@ -33,14 +33,34 @@ const BO: Uuid = Uuid::from_u128(0x00b0);
 const T0: i64 = 1_767_600_000_000;
 const HOUR: i64 = 3_600_000;
 
-/// Writes the fixture: the first migration only, then a few of everything, as SQL of that
-/// schema. Run by hand: `cargo test --test integration make_first_schema_fixture -- --ignored`.
+/// The committed fixture holds exactly what the first schema's SQL below writes, so an edit
+/// to either is caught. To make the file again (only ever with the first schema):
+/// `DECKHAND_WRITE_FIXTURE=1 cargo test --test integration the_fixture_is_what_the_first_schema_wrote`.
 #[test]
-#[ignore = "makes tests/fixtures/first-schema.sqlite3; run by hand, then commit the file"]
-fn make_first_schema_fixture() {
-    let path = fixture();
-    let _ = std::fs::remove_file(&path);
-    let mut conn = rusqlite::Connection::open(&path).unwrap();
+fn the_fixture_is_what_the_first_schema_wrote() {
+    if std::env::var_os("DECKHAND_WRITE_FIXTURE").is_some() {
+        let _ = std::fs::remove_file(fixture());
+        write_first_schema(&fixture());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("first-schema.sqlite3");
+    write_first_schema(&fresh);
+    let before = std::fs::read(fixture()).unwrap();
+    assert_eq!(
+        crate::support::hostile::snapshot(&fixture()),
+        crate::support::hostile::snapshot(&fresh),
+        "tests/fixtures/first-schema.sqlite3 differs from what the first schema writes"
+    );
+    assert_eq!(
+        std::fs::read(fixture()).unwrap(),
+        before,
+        "reading it changed nothing"
+    );
+}
+
+/// Writes the first migration only, then a few of everything, as SQL of that schema.
+fn write_first_schema(path: &Path) {
+    let mut conn = rusqlite::Connection::open(path).unwrap();
     Migrations::new(vec![M::up(FIRST_SCHEMA)])
         .to_latest(&mut conn)
         .unwrap();
