@@ -1,7 +1,7 @@
 //! Upgrades: a database made by the first schema (migration 0001 only, as the first release
 //! wrote it) opens with today's `Store::open`, is brought up to the latest schema, and keeps
 //! every record. The fixture, `tests/fixtures/first-schema.sqlite3`, is made by
-//! `make_first_schema_fixture` below and committed; it must never be regenerated with a newer
+//! `write_first_schema` below and committed; it must never be regenerated with a newer
 //! schema.
 
 use std::path::{Path, PathBuf};
