@@ -122,7 +122,11 @@ fn baseline(slots: &[(DateTime<Utc>, PathBuf)]) -> Vec<f64> {
 struct NeverBusy;
 
 impl RobotMonitor for NeverBusy {
-    fn foreign_run(&self, _ours: &std::collections::HashSet<u32>) -> Option<String> {
+    fn foreign_run(
+        &self,
+        _names: &[String],
+        _ours: &std::collections::HashSet<u32>,
+    ) -> Option<String> {
         None
     }
 }
@@ -283,11 +287,11 @@ fn dispatch(dir: &Path) {
         );
         let (min, _, p99, _) = summary("Deckhand (fake monitor)", ours);
         let start = Utc::now() + Duration::seconds(3);
-        let names = vec!["HxRun.exe".to_owned()];
+        // The default settings' robot names (HxRun.exe), read by the engine at each look.
         let real = deckhand(
             dir,
             &slots(dir, &format!("real{round}"), start, *count, *gap),
-            ProcessMonitor::new(&names),
+            ProcessMonitor::new(),
         );
         let (real_min, _, real_p99, _) = summary("Deckhand (real process monitor)", real);
         let verdict = |p99: f64, min: f64| {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders deckhand.svg (the source of truth) into the icons Tauri bundles:
-# icon.png (1024×1024 RGBA), 32x32.png, 128x128.png, 128x128@2x.png, icon.ico
+# icon.png (1024×1024 RGBA), 16x16 … 512x512.png, icon.ico (16–256 px)
 # and icon.icns. Needs ImageMagick's /usr/bin/convert and the UI's npm
 # packages (for the Tauri CLI): run `npm ci` in ui/ first.
 set -euo pipefail
@@ -15,7 +15,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 ../ui/node_modules/.bin/tauri icon icon.png -o "$out" >/dev/null 2>&1
-cp "$out"/{32x32.png,128x128.png,128x128@2x.png,icon.ico,icon.icns} .
+cp "$out"/{32x32.png,128x128.png,icon.ico,icon.icns} .
+
+# The other sizes Linux desktops look up (hicolor theme: 16 … 512 px); the .deb installs each.
+for size in 16 24 48 64 256 512; do
+  /usr/bin/convert icon.png -resize "${size}x${size}" -define png:exclude-chunks=date,time "PNG32:${size}x${size}.png"
+done
 echo "icons: rendered $(ls -1 ./*.png ./*.ico ./*.icns | wc -l) files from deckhand.svg"
 
 # The tray's four states: the icon with a dot — grey idle, blue running, red needs attention,

@@ -59,4 +59,14 @@ python3 tests/e2e/security.py
 # screenshots are left in target/e2e-screenshots/.
 python3 tests/e2e/journeys.py
 
+step "The .deb installer: built in release mode, installed with apt-get, the installed app started"
+bash scripts/bundle.sh deb
+deb="$(ls -t target/release/bundle/deb/*.deb | head -n1)"
+as_root=()
+((EUID == 0)) || as_root=(sudo)
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --reinstall "$PWD/$deb"
+python3 tests/e2e/installed.py
+# The programs are removed again (never the data): a test run leaves the machine as it found it.
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get remove -y -qq deckhand
+
 step "All tests passed"

@@ -43,6 +43,10 @@ fn main() {
             "set_setting",
             "reset_setting",
             "get_audit_log",
+            "run_diagnostics",
+            "list_backups",
+            "backup_now",
+            "open_backups_folder",
         ]),
     ))
     .expect("tauri-build failed: check tauri.conf.json and capabilities/");

@@ -202,7 +202,7 @@ fn database_check(database: &Path, checks: &mut Vec<Check>) -> Option<Store> {
 fn hxrun(settings: &AppSettings) -> Check {
     const NAME: &str = "HxRun";
     let path = Path::new(&settings.hxrun_path);
-    let set_it = "Set the path to HxRun.exe: `deckhand settings set hxrun_path \"C:\\Program Files (x86)\\HAMILTON\\Bin\\HxRun.exe\"` (or in Settings in the app).";
+    let set_it = "Set the HxRun path in Settings to VENUS's HxRun.exe (usually C:\\Program Files (x86)\\HAMILTON\\Bin\\HxRun.exe), or with `deckhand settings set hxrun_path PATH`.";
     if settings.simulation {
         if !crate::simulation::is_simulator(&settings.hxrun_path) {
             return Check::error(
@@ -211,7 +211,7 @@ fn hxrun(settings: &AppSettings) -> Check {
                     "Simulation is on, but runs go to {}, which is not the VENUS simulator.",
                     settings.hxrun_path
                 ),
-                "Turn simulation off (`deckhand settings set simulation false`) or point hxrun_path at deckhand-sim.",
+                "In Settings, turn Simulation off or point the HxRun path at deckhand-sim (`deckhand settings set simulation false` does the first).",
             );
         }
         if !path.is_file() {
@@ -221,7 +221,7 @@ fn hxrun(settings: &AppSettings) -> Check {
                     "Simulation is on, but the simulator is missing at {}.",
                     settings.hxrun_path
                 ),
-                "Reinstall Deckhand, or point hxrun_path at deckhand-sim beside the deckhand program.",
+                "Reinstall Deckhand, or point the HxRun path in Settings at deckhand-sim beside the deckhand program.",
             );
         }
         return Check::ok(
@@ -256,8 +256,7 @@ fn hxrun(settings: &AppSettings) -> Check {
 fn methods_folder(settings: &AppSettings) -> Check {
     const NAME: &str = "Methods folder";
     let folder = Path::new(&settings.methods_folder);
-    let set_it =
-        "Set it with `deckhand settings set methods_folder FOLDER` (or in Settings in the app).";
+    let set_it = "Set the methods folder in Settings, or with `deckhand settings set methods_folder FOLDER`.";
     if !folder.is_dir() {
         return Check::error(
             NAME,
@@ -330,7 +329,7 @@ fn count_methods(folder: &Path) -> std::io::Result<usize> {
 fn log_folder(settings: &AppSettings) -> Check {
     const NAME: &str = "VENUS log folder";
     let folder = Path::new(&settings.log_folder);
-    let set_it = "Set the folder VENUS writes its trace files to: `deckhand settings set log_folder FOLDER`.";
+    let set_it = "Set the folder VENUS writes its trace files to as the log folder in Settings, or with `deckhand settings set log_folder FOLDER`.";
     if !folder.is_dir() {
         return Check::error(
             NAME,
@@ -502,7 +501,7 @@ fn size(bytes: u64) -> String {
 /// The newest backup in `folder`: there, and taken in the last two days.
 pub fn last_backup(folder: &Path, now: DateTime<Utc>) -> Check {
     const NAME: &str = "Backups";
-    let make_one = "Make one now with `deckhand backup`; the running scheduler (app or `deckhand run`) makes one every day.";
+    let make_one = "Make one now with Back up now on the Diagnostics page, or `deckhand backup`; the running scheduler (the app or `deckhand run`) makes one every day.";
     match crate::backup::newest(folder) {
         Err(e) => Check::warning(
             NAME,

@@ -109,7 +109,7 @@ pub fn start(path: &Path, desktop: bool, secrets: Arc<Secrets>) -> Result<Hosted
     });
     store.set_outbox_bell(outbox.bell());
     let runner = Arc::new(HxRunRunner::new());
-    let monitor = Arc::new(ProcessMonitor::new(&settings.robot_process_names));
+    let monitor = Arc::new(ProcessMonitor::new());
     let (engine, task) = Engine::start(store, runner, monitor, clock, WallTimer, chrono::Local)?;
     // Messages queued by other programs (a recovery resolved from the CLI) go out as soon as
     // the engine notices their change, not at the delivery task's next look.
@@ -137,8 +137,8 @@ pub fn start(path: &Path, desktop: bool, secrets: Arc<Secrets>) -> Result<Hosted
 
 /// The automatic daily backup: a thread of its own (a backup never holds up the engine) that
 /// looks once an hour, and a few seconds after start, whether today's backup is made, and
-/// makes it into `backups` beside the database, keeping the newest
-/// [`backup::DEFAULT_KEEP`](crate::backup::DEFAULT_KEEP).
+/// makes it into `backups` beside the database, keeping the newest `backup_keep` (the setting
+/// as it is when the backup is made, so a change applies from the next backup on).
 struct DailyBackups {
     stop: std::sync::mpsc::Sender<()>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -166,8 +166,7 @@ impl DailyBackups {
                     if !crate::backup::daily_due(&folder, chrono::Local::now()) {
                         continue;
                     }
-                    match crate::backup::backup_now(&database, &folder, crate::backup::DEFAULT_KEEP)
-                    {
+                    match crate::backup::backup_now(&database, &folder, backup_keep(&database)) {
                         Ok(report) => log::info!(
                             "daily backup made: {} ({} bytes, schema version {}){}",
                             report.path.display(),
@@ -202,6 +201,14 @@ impl DailyBackups {
             let _ = tokio::task::spawn_blocking(move || thread.join()).await;
         }
     }
+}
+
+/// How many backups to keep: the `backup_keep` setting of the database at `database`, else
+/// [`backup::DEFAULT_KEEP`](crate::backup::DEFAULT_KEEP) when it cannot be read.
+pub fn backup_keep(database: &Path) -> usize {
+    Store::read_settings(database)
+        .map(|settings| settings.backup_keep as usize)
+        .unwrap_or(crate::backup::DEFAULT_KEEP)
 }
 
 /// The name of the person logged in, for the audit log, if the environment says.

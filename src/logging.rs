@@ -3,7 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use flexi_logger::{Age, Cleanup, Criterion, Duplicate, FileSpec, Logger, LoggerHandle, Naming};
+use flexi_logger::{Age, Cleanup, Criterion, Duplicate, FileSpec, Logger, Naming};
+
+/// What [`start`] returns: logging lasts as long as it is kept; [`set_level`] changes its level.
+pub use flexi_logger::LoggerHandle;
 
 /// Why logging could not start.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +58,16 @@ pub fn start(folder: &Path, level: &str, echo: bool) -> Result<LoggerHandle, Log
     }
     sweep_every_hour(folder);
     Ok(handle)
+}
+
+/// Logs at `level` (as [`start`] takes it) from now on, without a restart.
+pub fn set_level(handle: &LoggerHandle, level: &str) -> Result<(), LoggingError> {
+    handle
+        .parse_new_spec(level)
+        .map_err(|e| LoggingError::Level {
+            level: level.to_owned(),
+            reason: e.to_string(),
+        })
 }
 
 /// The log files' names start with this.

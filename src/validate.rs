@@ -537,6 +537,20 @@ pub fn setting(key: SettingKey, value: &str) -> Result<String, FieldError> {
         }
         SettingKey::MaxConcurrentRuns => number(1, 32, "runs"),
         SettingKey::StuckThresholdMinutes => number(1, 1440, "minutes"),
+        SettingKey::BackupKeep => number(1, 365, "backups"),
+        SettingKey::LogLevel => {
+            let trimmed = value.trim();
+            match trimmed.parse::<crate::model::LogLevel>() {
+                Ok(level) => Ok(level.to_string()),
+                Err(_) => Err(FieldError::new(
+                    field,
+                    format!(
+                        "'{}' is not a log level: say error, warn, info, debug or trace.",
+                        shown(trimmed)
+                    ),
+                )),
+            }
+        }
         SettingKey::Simulation | SettingKey::MethodsFolderOnly => {
             match value.trim().to_ascii_lowercase().as_str() {
                 "true" | "yes" | "on" => Ok("true".to_owned()),

@@ -221,6 +221,11 @@ fn bad_input_exits_2_with_a_message_and_writes_nothing() {
             &["settings", "set", "no_such_setting", "1"],
             "not a setting",
         ),
+        (
+            &["settings", "set", "log_level", "verbose"],
+            "'verbose' is not a log level: say error, warn, info, debug or trace",
+        ),
+        (&["settings", "set", "backup_keep", "0"], "from 1 to 365"),
         (&["history", "--status", "exploded"], "not a run status"),
     ];
     for (args, expected) in cases {

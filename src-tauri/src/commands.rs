@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
+use deckhand::backup::{BackupError, BackupFile, BackupReport};
+use deckhand::doctor::Check;
 use deckhand::error::IpcError;
 use deckhand::host::HostStatus;
 use deckhand::model::{
@@ -23,7 +25,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::host::HostState;
-use crate::state::StoreState;
+use crate::state::{LogState, StoreState};
 
 type Host<'a> = State<'a, Arc<HostState>>;
 
@@ -306,7 +308,7 @@ pub async fn get_dashboard(
     .await?;
     let foreign_run = tauri::async_runtime::spawn_blocking(move || {
         use deckhand::engine::RobotMonitor;
-        deckhand::engine::ProcessMonitor::new(&names).foreign_run(&Default::default())
+        deckhand::engine::ProcessMonitor::new().foreign_run(&names, &Default::default())
     })
     .await
     .unwrap_or(None);
@@ -619,26 +621,37 @@ pub async fn get_settings(state: State<'_, StoreState>) -> Result<AppSettings, I
     with_store(&state, |store| Ok(store.settings()?)).await
 }
 
-/// Changes one setting (validated; audited with the old and new value).
+/// Changes one setting (validated; audited with the old and new value). A new log level
+/// applies to the log files at once.
 #[tauri::command]
 pub async fn set_setting(
     state: State<'_, StoreState>,
+    logs: State<'_, LogState>,
     key: SettingKey,
     value: String,
 ) -> Result<AppSettings, IpcError> {
-    with_store(&state, move |store| {
+    let settings = with_store(&state, move |store| {
         Ok(store.set_setting(key, &value, &actor())?)
     })
-    .await
+    .await?;
+    if key == SettingKey::LogLevel {
+        logs.apply(settings.log_level, &actor());
+    }
+    Ok(settings)
 }
 
 /// Puts one setting back to its default.
 #[tauri::command]
 pub async fn reset_setting(
     state: State<'_, StoreState>,
+    logs: State<'_, LogState>,
     key: SettingKey,
 ) -> Result<AppSettings, IpcError> {
-    with_store(&state, move |store| Ok(store.reset_setting(key, &actor())?)).await
+    let settings = with_store(&state, move |store| Ok(store.reset_setting(key, &actor())?)).await?;
+    if key == SettingKey::LogLevel {
+        logs.apply(settings.log_level, &actor());
+    }
+    Ok(settings)
 }
 
 /// Who did what, newest first (optionally about one schedule, contact or setting).
@@ -652,4 +665,102 @@ pub async fn get_audit_log(
         Ok(store.audit_log(target.as_deref(), limit.clamp(1, 1000), 0)?)
     })
     .await
+}
+
+// --- Diagnostics and backups -----------------------------------------------------------------
+
+/// The database this window works on.
+fn database() -> Result<PathBuf, IpcError> {
+    Ok(deckhand::config::resolve_db_path(None)?)
+}
+
+/// A backup that failed, in the core's words.
+fn backup_error(error: BackupError) -> IpcError {
+    IpcError::new(error.code(), error.to_string())
+}
+
+/// Runs `call` on Tokio's blocking pool (it reads files or waits on the network).
+async fn blocking<T, F>(what: &str, call: F) -> Result<T, IpcError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, IpcError> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(call)
+        .await
+        .map_err(|e| IpcError::new("internal", format!("{what} did not finish: {e}")))?
+}
+
+/// Every check `deckhand doctor` makes (HxRun, folders, database, keyring as this window found
+/// it, mail server, disk space, backups). Takes up to 5 s when the mail server does not answer.
+#[tauri::command]
+pub async fn run_diagnostics(host: Host<'_>) -> Result<Vec<Check>, IpcError> {
+    let db = database()?;
+    let secrets = host.secrets.clone();
+    blocking("The checks", move || {
+        Ok(deckhand::doctor::run(&db, secrets.status(), Utc::now()))
+    })
+    .await
+}
+
+/// The backups folder and the backups in it, newest first.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Backups {
+    /// Where backups are kept: `backups` beside the database.
+    pub folder: String,
+    pub files: Vec<BackupFile>,
+}
+
+/// Where backups are kept, and the backups there.
+#[tauri::command]
+pub async fn list_backups() -> Result<Backups, IpcError> {
+    let folder = deckhand::backup::default_folder(&database()?);
+    blocking("Listing the backups", move || {
+        let files = deckhand::backup::list(&folder).map_err(backup_error)?;
+        Ok(Backups {
+            folder: folder.to_string_lossy().into_owned(),
+            files,
+        })
+    })
+    .await
+}
+
+/// Makes a checked backup of the database now into the backups folder, keeping the newest
+/// `backup_keep` (the setting), as `deckhand backup` does.
+#[tauri::command]
+pub async fn backup_now() -> Result<BackupReport, IpcError> {
+    let db = database()?;
+    let report = blocking("The backup", move || {
+        let keep = deckhand::host::backup_keep(&db);
+        deckhand::backup::backup_now(&db, &deckhand::backup::default_folder(&db), keep)
+            .map_err(backup_error)
+    })
+    .await?;
+    log::info!(
+        "{} made a backup from the window: {} ({} bytes){}",
+        actor(),
+        report.path.display(),
+        report.bytes,
+        if report.removed.is_empty() {
+            String::new()
+        } else {
+            format!("; removed {} older backup(s)", report.removed.len())
+        }
+    );
+    Ok(report)
+}
+
+/// Opens the backups folder in the file manager (created if there is none yet).
+#[tauri::command]
+pub fn open_backups_folder(app: AppHandle) -> Result<String, IpcError> {
+    use tauri_plugin_opener::OpenerExt;
+    let folder = deckhand::backup::default_folder(&database()?);
+    deckhand::config::private::create_folder(&folder)
+        .map_err(|e| IpcError::new("io", format!("Could not create {}: {e}", folder.display())))?;
+    let shown = folder.to_string_lossy().into_owned();
+    app.opener()
+        .open_path(&shown, None::<&str>)
+        .map_err(|e| IpcError::new("io", format!("Could not open {shown}: {e}")))?;
+    Ok(shown)
 }

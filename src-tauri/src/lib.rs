@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use host::HostState;
-use state::StoreState;
+use state::{LogState, StoreState};
 use tauri::{AppHandle, Manager, WindowEvent};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
@@ -102,12 +102,11 @@ async fn stop_and_exit(app: &AppHandle, host: &HostState) {
 pub fn run() {
     let db = deckhand::config::resolve_db_path(None).ok();
     // Logs beside the database, as `deckhand run` writes them ("Open logs folder" in Settings).
-    let _logger = db.as_ref().and_then(|path| {
-        let folder = path
-            .parent()
-            .unwrap_or(std::path::Path::new("."))
-            .join("logs");
-        deckhand::logging::start(&folder, "info", false)
+    // At DECKHAND_LOG's level when it is set, else the log level setting's; a change of the
+    // setting in the window applies at once (`LogState`).
+    let level = LogState::start_level(db.as_deref());
+    let logger = db.as_ref().and_then(|path| {
+        deckhand::logging::start(&deckhand::config::log_folder(path), &level, false)
             .map_err(|e| eprintln!("deckhand: {e}"))
             .ok()
     });
@@ -128,6 +127,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(StoreState::open())
+        .manage(LogState::new(logger))
         .setup(move |app| {
             app.manage(Arc::new(HostState::start(db.clone())));
             match tray::Tray::build(app.handle()) {
@@ -189,7 +189,11 @@ pub fn run() {
             commands::get_settings,
             commands::set_setting,
             commands::reset_setting,
-            commands::get_audit_log
+            commands::get_audit_log,
+            commands::run_diagnostics,
+            commands::list_backups,
+            commands::backup_now,
+            commands::open_backups_folder
         ])
         .run(tauri::generate_context!())
         .expect("Deckhand could not start its window");

@@ -18,9 +18,9 @@ pub struct BackupArgs {
     #[arg(long, value_name = "PATH")]
     to: Option<PathBuf>,
     /// How many backups to keep in the folder; older ones are removed (never with a file
-    /// given by --to).
-    #[arg(long, value_name = "N", default_value_t = backup::DEFAULT_KEEP)]
-    keep: usize,
+    /// given by --to) [default: the backup_keep setting, 14 unless changed].
+    #[arg(long, value_name = "N")]
+    keep: Option<usize>,
     /// List the backups instead of making one.
     #[arg(long)]
     list: bool,
@@ -98,10 +98,13 @@ pub fn backup(database: &Path, args: BackupArgs, json: bool) -> Result<(), Failu
         }
         return Ok(());
     }
+    let keep = args
+        .keep
+        .unwrap_or_else(|| deckhand::host::backup_keep(database));
     let report = match args.to {
         Some(to) if !to.is_dir() => backup::backup_to_file(database, &to),
-        Some(folder) => backup::backup_now(database, &folder, args.keep),
-        None => backup::backup_now(database, &default, args.keep),
+        Some(folder) => backup::backup_now(database, &folder, keep),
+        None => backup::backup_now(database, &default, keep),
     }
     .map_err(Failure::backup)?;
     if json {

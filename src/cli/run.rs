@@ -18,9 +18,10 @@ pub struct RunArgs {
     /// Where the log files go [default: a `logs` folder beside the database].
     #[arg(long, value_name = "FOLDER")]
     log_dir: Option<std::path::PathBuf>,
-    /// How much to log: error, warn, info, debug or trace.
-    #[arg(long, env = deckhand::logging::LEVEL_ENV, default_value = "info")]
-    log_level: String,
+    /// How much to log: error, warn, info, debug or trace [default: the log_level setting,
+    /// info unless changed].
+    #[arg(long, value_name = "LEVEL", env = deckhand::logging::LEVEL_ENV)]
+    log_level: Option<String>,
 }
 
 /// Logs to standard error and to a daily-rotated file (kept for 30 days).
@@ -38,7 +39,14 @@ pub fn run(path: &Path, args: RunArgs) -> Result<(), Failure> {
     let log_dir = args
         .log_dir
         .unwrap_or_else(|| deckhand::config::log_folder(path));
-    let _logger = start_logging(&log_dir, &args.log_level)?;
+    // --log-level, else $DECKHAND_LOG (clap reads both), else the setting.
+    let level = args.log_level.unwrap_or_else(|| {
+        Store::read_settings(path)
+            .map(|settings| settings.log_level)
+            .unwrap_or_default()
+            .to_string()
+    });
+    let _logger = start_logging(&log_dir, &level)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -115,7 +115,8 @@ pub trait Runner: Send + Sync + 'static {
 
 /// Sees whether the robot is busy with something Deckhand did not start.
 pub trait RobotMonitor: Send + Sync + 'static {
-    /// A description of a foreign run (e.g. "HxRun.exe, pid 4242") if there is one; `ours`
-    /// are the process ids Deckhand launched.
-    fn foreign_run(&self, ours: &HashSet<u32>) -> Option<String>;
+    /// A description of a foreign run (e.g. "HxRun.exe, pid 4242") if there is one: a
+    /// process named one of `names` (the robot's programs, from the settings as they are
+    /// now) that is not one of `ours`, the process ids Deckhand launched.
+    fn foreign_run(&self, names: &[String], ours: &HashSet<u32>) -> Option<String>;
 }

@@ -4,29 +4,26 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use sysinfo::{ProcessRefreshKind, ProcessesToUpdate, System};
+use sysinfo::{ProcessRefreshKind, ProcessStatus, ProcessesToUpdate, System};
 
 use super::effects::RobotMonitor;
 
 /// Sees foreign runs by process name (compared without case, as Windows does). A process
 /// Deckhand launched (its pid is known, or Deckhand is its parent) is not foreign.
+#[derive(Default)]
 pub struct ProcessMonitor {
-    names: Vec<String>,
     system: Mutex<System>,
 }
 
 impl ProcessMonitor {
-    /// Watches for processes with these names (e.g. `HxRun.exe`).
-    pub fn new(names: &[String]) -> Self {
-        ProcessMonitor {
-            names: names.iter().map(|n| n.to_lowercase()).collect(),
-            system: Mutex::new(System::new()),
-        }
+    pub fn new() -> Self {
+        ProcessMonitor::default()
     }
 }
 
 impl RobotMonitor for ProcessMonitor {
-    fn foreign_run(&self, ours: &HashSet<u32>) -> Option<String> {
+    fn foreign_run(&self, names: &[String], ours: &HashSet<u32>) -> Option<String> {
+        let names: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
         let mut system = self.system.lock().unwrap_or_else(|e| e.into_inner());
         system.refresh_processes_specifics(
             ProcessesToUpdate::All,
@@ -38,8 +35,11 @@ impl RobotMonitor for ProcessMonitor {
         system.processes().values().find_map(|process| {
             let name = process.name().to_string_lossy();
             let pid = process.pid().as_u32();
-            let foreign = !ours.contains(&pid) && process.parent() != Some(deckhand);
-            (foreign && self.names.contains(&name.to_lowercase()))
+            // A zombie (ended, not yet reaped by its parent) runs nothing.
+            let foreign = !ours.contains(&pid)
+                && process.parent() != Some(deckhand)
+                && process.status() != ProcessStatus::Zombie;
+            (foreign && names.contains(&name.to_lowercase()))
                 .then(|| format!("{name}, process {pid}"))
         })
     }

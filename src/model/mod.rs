@@ -22,4 +22,4 @@ pub use schedule::{
     Backoff, MissedRunPolicy, RecoveryState, Recurrence, RetryPolicy, Schedule, ScheduleDraft,
     ScheduleListFilter, Weekday, parse_time_of_day,
 };
-pub use settings::{AppSettings, SchedulerState, SettingKey};
+pub use settings::{AppSettings, LogLevel, SchedulerState, SettingKey};

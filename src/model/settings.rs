@@ -42,6 +42,10 @@ pub struct AppSettings {
     /// Only methods inside the methods folder may be saved in a schedule or launched, so a
     /// stored schedule cannot be turned into "run anything". On unless someone turns it off.
     pub methods_folder_only: bool,
+    /// How much Deckhand writes to its log files.
+    pub log_level: LogLevel,
+    /// How many daily backups are kept in the backups folder.
+    pub backup_keep: u32,
 }
 
 impl Default for AppSettings {
@@ -56,8 +60,43 @@ impl Default for AppSettings {
             stuck_threshold_minutes: 15,
             simulation: false,
             methods_folder_only: true,
+            log_level: LogLevel::Info,
+            backup_keep: crate::backup::DEFAULT_KEEP as u32,
         }
     }
+}
+
+/// How much goes into Deckhand's log files, least to most.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    Display,
+    EnumString,
+    EnumIter,
+    IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+#[ts(export)]
+pub enum LogLevel {
+    /// Only what went wrong.
+    Error,
+    /// What went wrong and what may need a look.
+    Warn,
+    /// What the scheduler does (runs launched, their outcomes, alerts sent): the usual.
+    #[default]
+    Info,
+    /// Every decision in detail, for a support request.
+    Debug,
+    /// Everything, from the libraries Deckhand uses too: large files, for a short while.
+    Trace,
 }
 
 /// The name of one setting, as the CLI and the store spell it.
@@ -89,6 +128,8 @@ pub enum SettingKey {
     StuckThresholdMinutes,
     Simulation,
     MethodsFolderOnly,
+    LogLevel,
+    BackupKeep,
 }
 
 impl SettingKey {
@@ -108,6 +149,10 @@ impl SettingKey {
             SettingKey::MethodsFolderOnly => {
                 "Only methods inside the methods folder may be scheduled and run (true/false)"
             }
+            SettingKey::LogLevel => {
+                "How much goes into the log files: error, warn, info, debug or trace"
+            }
+            SettingKey::BackupKeep => "How many daily backups are kept (1 to 365)",
         }
     }
 }

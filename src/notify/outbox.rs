@@ -259,10 +259,15 @@ async fn deliver<M: Mailer, D: DesktopNotifier>(
         Channel::Desktop => desktop_attempt(parts, &entry).await,
     };
     let mut server_unreachable = false;
+    // Messages about a run begin with its id, as the engine's lines do: one search of the log
+    // for a run id finds everything Deckhand decided and sent about it.
+    let about = entry
+        .run_id
+        .map_or(String::new(), |run| format!("run {run}: "));
     let delivery = match outcome {
         Ok(answer) => {
             info!(
-                "{} '{}' ({}) delivered: {answer}",
+                "{about}{} '{}' ({}) delivered: {answer}",
                 entry.channel, rendered.subject, entry.dedupe_key
             );
             Delivery::Sent(answer)
@@ -276,7 +281,7 @@ async fn deliver<M: Mailer, D: DesktopNotifier>(
             let retry_at = parts.clock.now()
                 + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::minutes(15));
             warn!(
-                "{} '{}' not delivered ({message}); trying again at {retry_at}",
+                "{about}{} '{}' not delivered ({message}); trying again at {retry_at}",
                 entry.channel, rendered.subject
             );
             server_unreachable = unreachable;
@@ -287,7 +292,7 @@ async fn deliver<M: Mailer, D: DesktopNotifier>(
         }
         Err(MailError { message, .. }) => {
             warn!(
-                "{} '{}' not delivered, given up: {message}",
+                "{about}{} '{}' not delivered, given up: {message}",
                 entry.channel, rendered.subject
             );
             Delivery::GaveUp(message)

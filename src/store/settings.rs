@@ -38,6 +38,12 @@ fn settings_from(stored: &HashMap<String, String>) -> AppSettings {
             }
             SettingKey::Simulation => settings.simulation = value == "true",
             SettingKey::MethodsFolderOnly => settings.methods_folder_only = value == "true",
+            SettingKey::LogLevel => {
+                settings.log_level = value.parse().unwrap_or(settings.log_level)
+            }
+            SettingKey::BackupKeep => {
+                settings.backup_keep = value.parse().unwrap_or(settings.backup_keep)
+            }
         }
     }
     settings
@@ -55,6 +61,8 @@ pub fn setting_text(settings: &AppSettings, key: SettingKey) -> String {
         SettingKey::StuckThresholdMinutes => settings.stuck_threshold_minutes.to_string(),
         SettingKey::Simulation => settings.simulation.to_string(),
         SettingKey::MethodsFolderOnly => settings.methods_folder_only.to_string(),
+        SettingKey::LogLevel => settings.log_level.to_string(),
+        SettingKey::BackupKeep => settings.backup_keep.to_string(),
     }
 }
 
@@ -117,6 +125,24 @@ impl Store {
     /// Every setting, stored or default.
     pub fn settings(&self) -> Result<AppSettings> {
         settings_in(&self.conn)
+    }
+
+    /// The settings in the database at `path`, read without opening the store: nothing is
+    /// created, migrated or tightened, and nothing is logged. For what a program needs to know
+    /// before it starts logging or opens the store (the log level), or without holding it
+    /// open (how many backups to keep). `None` when there is no database there yet or it
+    /// cannot be read; the caller then uses the defaults.
+    pub fn read_settings(path: &std::path::Path) -> Option<AppSettings> {
+        if !path.is_file() {
+            return None;
+        }
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .ok()?;
+        conn.busy_timeout(super::BUSY_TIMEOUT).ok()?;
+        settings_in(&conn).ok()
     }
 
     /// Changes one setting after checking the value; audited with the old and new value.

@@ -11,6 +11,8 @@ leaves nothing running. Screenshots go to target/e2e-screenshots/journey-NN-what
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -701,6 +703,80 @@ def settings_survive_restart(lab: Lab, stack: ExitStack) -> None:
     assert ui.field("Simulation").is_selected()
     ui.shot("settings-after-restart")
     assert all(lab.cli.settings()[k] == v for k, v in expected.items())
+
+
+# --- 12 --------------------------------------------------------------------------------------
+
+
+def deckhand_log(lab: Lab) -> str:
+    """What Deckhand has written to its log files so far (they sit beside the database, here in
+    the same folder as the simulator's traces)."""
+    folder = lab.db.parent / "logs"
+    return "".join(path.read_text(errors="replace") for path in sorted(folder.glob("deckhand_r*.log")))
+
+
+@journey(12, "diagnostics")
+def diagnostics(lab: Lab, stack: ExitStack) -> None:
+    """The Diagnostics page: each check with its level in a word (the simulator as HxRun is ok;
+    no mail server is a warning) under a summary; "Back up now" says which file it made, the
+    file is in the backups folder beside the database and listed; and the log level set to
+    debug in Settings applies at once: a debug line appears in the log file."""
+    # The journey checks the level the window sets; a level from the environment would win.
+    if "DECKHAND_LOG" in os.environ:
+        saved = os.environ.pop("DECKHAND_LOG")
+        stack.callback(os.environ.__setitem__, "DECKHAND_LOG", saved)
+    lab.set_up_simulator()
+    desktop, ui = window(lab, stack, 12)
+    ui.nav("Diagnostics")
+    summary = ui.shown("//main//*[@role='status'][contains(., 'checks passed') or contains(., 'attention')]",
+                       "the checks' summary", timeout=30)
+    assert re.fullmatch(r"All \d+ checks passed|\d+ of \d+ checks? needs? attention \(.+\)", ui.text_of(summary).strip()), \
+        ui.text_of(summary)
+    hxrun = ui.shown("//*[@role='listitem'][@aria-label='HxRun: OK']", "the HxRun check, ok")
+    assert "SIMULATION: runs go to the VENUS simulator" in ui.text_of(hxrun), ui.text_of(hxrun)
+    mail = ui.shown("//*[@role='listitem'][@aria-label='Mail server: Warning']", "the mail server check, a warning")
+    assert "No mail server is set up" in ui.text_of(mail) and "What to do:" in ui.text_of(mail), ui.text_of(mail)
+    ui.see("Checked ")
+    ui.shot("checks")
+
+    # Again, on request: busy while it runs, then the time it was checked.
+    ui.press("Check again")
+    ui.until("the checks to be done again", lambda: ui.button("Check again") and "Checking again" not in ui.visible_text())
+
+    folder = lab.db.parent / "backups"
+    ui.see(str(folder))
+    ui.press("Back up now")
+    made = ui.until(
+        "the backup's file name",
+        lambda: re.search(r"Backup made: (deckhand-[\d-]+\.sqlite3) \([\d.]+ (?:KB|MB)\), checked\.", ui.visible_text()),
+        timeout=30,
+    )
+    assert isinstance(made, re.Match)
+    name = made.group(1)
+    assert (folder / name).is_file(), f"{name} is in {folder}: {sorted(p.name for p in folder.iterdir())}"
+    table = "//table[@aria-label='Backups']"
+    ui.shown(f"{table}//td[normalize-space(.)={name!r}]", f"{name} in the list of backups")
+    listed = [entry["name"] for entry in lab.cli("backup", "--list")]
+    assert name in listed, listed
+    ui.button("Back up now")  # done: enabled, not busy
+    ui.until("the checks to run again after the backup", lambda: ui.button("Check again"))
+    ui.shot("backup-made")
+    ui.reveal(ui.shown(f"{table}", "the list of backups"))
+    ui.shot("backups")
+
+    # The log level: info at the start (no debug lines), debug as soon as it is saved.
+    assert " DEBUG [" not in deckhand_log(lab), "info at the start: no debug lines yet"
+    ui.nav("Settings")
+    assert ui.value("Log level") == "info", ui.value("Log level")
+    ui.choose("Log level", "debug: every decision in detail, for a support request")
+    ui.press("Save Log level")
+    ui.until("the log level to be saved", lambda: "Not saved yet" not in ui.visible_text())
+    wait_until("a debug line in Deckhand's log file", lambda: " DEBUG [" in deckhand_log(lab), timeout=20)
+    log = deckhand_log(lab)
+    assert "changed the log level to debug" in log, log[-2000:]
+    assert lab.cli.settings()["logLevel"] == "debug"
+    ui.reveal(ui.field("Log level"))
+    ui.shot("log-level")
 
 
 # --- Running ---------------------------------------------------------------------------------

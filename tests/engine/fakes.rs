@@ -233,7 +233,7 @@ pub struct FakeMonitor {
 }
 
 impl RobotMonitor for FakeMonitor {
-    fn foreign_run(&self, _ours: &HashSet<u32>) -> Option<String> {
+    fn foreign_run(&self, _names: &[String], _ours: &HashSet<u32>) -> Option<String> {
         self.busy.lock().unwrap().clone()
     }
 }

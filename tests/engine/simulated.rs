@@ -93,8 +93,7 @@ impl Lab {
 
     fn start(&self) -> EngineHandle {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let settings = self.store().settings().unwrap();
-        let monitor = Arc::new(ProcessMonitor::new(&settings.robot_process_names));
+        let monitor = Arc::new(ProcessMonitor::new());
         let (engine, _task) = Engine::start(
             self.store(),
             Arc::new(HxRunRunner::new()),

@@ -13,6 +13,7 @@ use crate::support::t;
 mod desktop;
 mod outbox;
 mod secrets;
+mod trail;
 
 /// aiosmtpd on a free loopback port, delivering into a maildir; stopped on drop.
 pub struct MailServer {

@@ -187,6 +187,33 @@ fn the_daily_backup_is_due_once_per_local_day() {
 }
 
 #[test]
+fn deckhand_backup_keeps_as_many_as_the_setting_says_unless_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = populated(dir.path());
+    json(&db, &["settings", "set", "backup_keep", "2"]);
+    let folder = dir.path().join("backups");
+    let mut made = Vec::new();
+    for _ in 0..3 {
+        let report = json(&db, &["backup"]);
+        made.push(report["path"].as_str().unwrap().to_owned());
+    }
+    let left: Vec<String> = backup::list(&folder)
+        .unwrap()
+        .into_iter()
+        .map(|b| b.path.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left.len(), 2, "backup_keep = 2: {left:?}");
+    assert!(
+        !left.contains(&made[0]),
+        "the oldest went: {made:?} {left:?}"
+    );
+    // --keep wins over the setting.
+    let report = json(&db, &["backup", "--keep", "5"]);
+    assert_eq!(report["removed"].as_array().unwrap().len(), 0, "{report}");
+    assert_eq!(backup::list(&folder).unwrap().len(), 3);
+}
+
+#[test]
 fn bad_backup_requests_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("none.sqlite3");

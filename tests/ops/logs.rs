@@ -1,8 +1,9 @@
-//! Log files: old rotated files are removed by age, and `DECKHAND_LOG` sets the level.
+//! Log files: old rotated files are removed by age; `--log-level`, else `DECKHAND_LOG`, else the
+//! log level setting sets the level.
 
 use std::time::{Duration, SystemTime};
 
-use super::{populated, stderr};
+use super::{json, populated, stderr};
 
 #[test]
 fn rotated_log_files_older_than_30_days_are_removed_and_nothing_else() {
@@ -70,5 +71,87 @@ fn the_log_level_comes_from_deckhand_log_unless_given() {
         stderr(&out).contains("'deckhand=loud' is not a log level"),
         "{}",
         stderr(&out)
+    );
+}
+
+/// Runs `deckhand run` until it says it is running, stops it, and returns its log file's text.
+fn run_and_read_log(db: &std::path::Path, flag: Option<&str>, env: Option<&str>) -> String {
+    use std::io::BufRead;
+    let logs = db.parent().unwrap().join("logs");
+    let _ = std::fs::remove_dir_all(&logs);
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_deckhand"));
+    command
+        .arg("--db")
+        .arg(db)
+        .arg("run")
+        .env_remove("DECKHAND_DB");
+    if let Some(level) = flag {
+        command.args(["--log-level", level]);
+    }
+    match env {
+        Some(level) => command.env("DECKHAND_LOG", level),
+        None => command.env_remove("DECKHAND_LOG"),
+    };
+    let mut child = command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read to the end (a closed pipe would make its last words fail), saying when it runs.
+    let stderr = child.stderr.take().unwrap();
+    let (running, is_running) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut said = String::new();
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if line.starts_with("Deckhand is running") {
+                let _ = running.send(());
+            }
+            said.push_str(&line);
+            said.push('\n');
+        }
+        said
+    });
+    let _ = is_running.recv_timeout(std::time::Duration::from_secs(60));
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(child.id() as i32).unwrap(),
+        rustix::process::Signal::TERM,
+    )
+    .unwrap();
+    // It may not listen for SIGTERM yet (it says it runs just before); how it ends does not
+    // matter here, only what it logged by then.
+    let _ = child.wait().unwrap();
+    let said = reader.join().unwrap();
+    assert!(said.contains("Deckhand is running"), "it started: {said}");
+    std::fs::read_dir(&logs)
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn deckhand_run_logs_at_the_log_level_setting_unless_the_flag_or_the_environment_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = populated(dir.path());
+    const STARTED: &str = "Deckhand engine on";
+    let log = run_and_read_log(&db, None, None);
+    assert!(log.contains(STARTED), "info by default: {log}");
+
+    json(&db, &["settings", "set", "log_level", "error"]);
+    let log = run_and_read_log(&db, None, None);
+    assert!(
+        !log.contains(STARTED),
+        "the setting (error) leaves info lines out: {log}"
+    );
+    let log = run_and_read_log(&db, Some("info"), None);
+    assert!(
+        log.contains(STARTED),
+        "--log-level wins over the setting: {log}"
+    );
+    let log = run_and_read_log(&db, None, Some("info"));
+    assert!(
+        log.contains(STARTED),
+        "DECKHAND_LOG wins over the setting: {log}"
     );
 }

@@ -6,11 +6,13 @@ import {
   IconHistory,
   IconLayoutDashboard,
   IconSettings,
+  IconStethoscope,
 } from '@tabler/icons-react';
 import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react';
 
 import logoUrl from '../../icons/deckhand.svg';
 import { DashboardPage } from './dashboard/DashboardPage';
+import { DiagnosticsPage } from './diagnostics/DiagnosticsPage';
 import { HistoryPage } from './history/HistoryPage';
 import { NotificationsPage } from './notifications/NotificationsPage';
 import { SchedulesPage } from './schedules/SchedulesPage';
@@ -35,6 +37,7 @@ const PAGES: Page[] = [
   { id: 'history', label: 'History', icon: IconHistory, component: HistoryPage },
   { id: 'notifications', label: 'Notifications', icon: IconBell, component: NotificationsPage },
   { id: 'settings', label: 'Settings', icon: IconSettings, component: SettingsPage },
+  { id: 'diagnostics', label: 'Diagnostics', icon: IconStethoscope, component: DiagnosticsPage },
 ];
 
 /** The page named in the address's hash (`#history`), so a reload stays on it. */

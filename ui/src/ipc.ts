@@ -6,7 +6,10 @@ import { invoke, isTauri, type InvokeArgs } from '@tauri-apps/api/core';
 
 import type { AppSettings } from './bindings/AppSettings';
 import type { AuditEntry } from './bindings/AuditEntry';
+import type { BackupReport } from './bindings/BackupReport';
+import type { Backups } from './bindings/Backups';
 import type { CalendarItem } from './bindings/CalendarItem';
+import type { Check } from './bindings/Check';
 import type { Contact } from './bindings/Contact';
 import type { ContactDraft } from './bindings/ContactDraft';
 import type { Dashboard } from './bindings/Dashboard';
@@ -141,4 +144,10 @@ export const commands = {
   resetSetting: (key: SettingKey) => call<AppSettings>('reset_setting', { key }),
   getAuditLog: (target: string | null, limit: number) =>
     call<AuditEntry[]>('get_audit_log', { target, limit }),
+
+  // Diagnostics and backups
+  runDiagnostics: () => call<Check[]>('run_diagnostics'),
+  listBackups: () => call<Backups>('list_backups'),
+  backupNow: () => call<BackupReport>('backup_now'),
+  openBackupsFolder: () => call<string>('open_backups_folder'),
 };

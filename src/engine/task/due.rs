@@ -46,11 +46,15 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             }
             if let Some(missed) = &plan.missed {
                 let count = missed.missed_count.unwrap_or(1);
+                let row = written.next().flatten();
                 warn!(
-                    "'{}': {count} slot(s) missed, the latest at {}",
-                    plan.schedule.name, missed.slot
+                    "{}'{}': {count} slot(s) missed, the latest at {}",
+                    row.as_ref()
+                        .map_or(String::new(), |run| format!("run {}: ", run.id)),
+                    plan.schedule.name,
+                    missed.slot
                 );
-                if let Some(run) = written.next().flatten() {
+                if let Some(run) = row {
                     self.emit_run(&run);
                     self.emit(Event::Missed {
                         schedule_id: plan.schedule.id,

@@ -109,7 +109,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             let foreign = match &self.view.foreign {
                 Some(foreign) => foreign.clone(),
                 None => {
-                    let foreign = self.monitor.foreign_run(&self.own_pids());
+                    let foreign = self.foreign_run();
                     self.view.foreign.insert(foreign).clone()
                 }
             };
@@ -140,8 +140,13 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
         }
         let retry_at = self.now() + backoff::delay(&schedule.retry, attempt);
         if run.status != RunStatus::Waiting {
-            // One line when the run starts waiting, not one per attempt.
+            // One line when the run starts waiting; each further try only at debug level.
             info!("run {}: waiting, {reason}; next try at {retry_at}", run.id);
+        } else {
+            debug!(
+                "run {}: still waiting (try {attempt} of {}), {reason}; next try at {retry_at}",
+                run.id, schedule.retry.max_attempts
+            );
         }
         if self
             .transition(

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use log::{error, info, warn};
+use log::{debug, error, info, warn};
 use tokio::sync::{broadcast, mpsc};
 use uuid::Uuid;
 
@@ -136,6 +136,9 @@ pub struct Engine<R, M, T, Tz: TimeZone> {
     data_version: i64,
     view: View,
     prefetched: Option<Prefetched>,
+    /// The robot's program names as last read from the settings (kept when a read fails, so a
+    /// locked database never hides a foreign run).
+    robot_names: Vec<String>,
     /// After a failed write of due runs: not before this instant again.
     write_retry_at: Option<DateTime<Utc>>,
     /// Launched runs whose move to `running` could not be written (a full disk, a locked
@@ -188,6 +191,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             store.disable_auto_checkpoint()?;
         }
         let data_version = store.data_version()?;
+        let robot_names = store.settings()?.robot_process_names;
         // A pause outlives a restart: the PC may have rebooted while someone works on the deck.
         let pause = store.scheduler_state()?;
         if pause.paused {
@@ -218,6 +222,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             data_version,
             view: View::default(),
             prefetched: None,
+            robot_names,
             write_retry_at: None,
             unrecorded_starts: HashMap::new(),
             _watcher: watcher,
@@ -282,6 +287,20 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
         self.try_transition(run_id, to, changes).ok()
     }
 
+    /// A run Deckhand did not start, looked for by the robot's program names in the settings
+    /// as they are now: a change in Settings applies at the next look, without a restart.
+    fn foreign_run(&mut self) -> Option<String> {
+        match self.store.settings() {
+            Ok(settings) => self.robot_names = settings.robot_process_names,
+            Err(e) => warn!(
+                "could not read the robot's program names ({e}); looking for {:?} as before",
+                self.robot_names
+            ),
+        }
+        self.monitor
+            .foreign_run(&self.robot_names, &self.own_pids())
+    }
+
     /// [`Engine::transition`], giving the store's error back.
     fn try_transition(
         &mut self,
@@ -328,7 +347,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                     tokio::select! {
                         message = self.inbox.recv() => message,
                         () = self.timer.sleep_until(at - PREFETCH_LEAD) => {
-                            let foreign = self.monitor.foreign_run(&self.own_pids());
+                            let foreign = self.foreign_run();
                             self.prefetched = Some(Prefetched { slot: at, foreign, scanned_at: self.now() });
                             continue;
                         }

@@ -83,7 +83,13 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             Verdict::Aborted => RunStatus::Aborted,
             Verdict::Stuck => RunStatus::Stuck,
         };
-        info!("run {run_id}: '{name}' {status}");
+        // The words that decided it, so the log alone explains the outcome.
+        let why = match (&outcome.deciding_line, &outcome.error) {
+            (Some(line), _) => format!(" (the trace says “{}”)", line.trim()),
+            (None, Some(error)) => format!(" ({})", error.trim()),
+            (None, None) => String::new(),
+        };
+        info!("run {run_id}: '{name}' {status}{why}");
         if matches!(status, RunStatus::Aborted | RunStatus::Stuck) {
             let what = if status == RunStatus::Aborted {
                 "aborted"
@@ -216,7 +222,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             .finish_run_needing_recovery(run.id, to, changes, note, actor)
         {
             Ok((run, schedule)) => {
-                warn!("'{}' needs recovery: {note}", schedule.name);
+                warn!("run {}: '{}' needs recovery: {note}", run.id, schedule.name);
                 self.emit_run(&run);
                 self.schedules.remove(&schedule.id);
                 self.drop_waiting_of(schedule.id, "its schedule needs recovery");

@@ -57,6 +57,8 @@ export const SETTINGS: AppSettings = {
   stuckThresholdMinutes: 20,
   simulation: false,
   methodsFolderOnly: true,
+  logLevel: 'info',
+  backupKeep: 14,
 };
 
 export function commandError(

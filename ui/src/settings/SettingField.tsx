@@ -1,4 +1,4 @@
-import { Alert, Button, Group, NumberInput, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, NativeSelect, NumberInput, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { IconFlask } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
@@ -12,7 +12,9 @@ export interface SettingSpec {
   key: SettingKey;
   label: string;
   description: ReactNode;
-  input: 'text' | 'number' | 'switch';
+  input: 'text' | 'number' | 'switch' | 'select';
+  /** For a select: the values it offers, each with what a person reads. */
+  options?: { value: string; label: string }[];
   /** The setting's value in force, spelled the way `setSetting` takes it. */
   read: (settings: AppSettings) => string;
 }
@@ -63,6 +65,19 @@ export function SettingField({ spec, settings }: { spec: SettingSpec; settings: 
           }}
           error={fieldError}
           size="md"
+        />
+      ) : spec.input === 'select' ? (
+        <NativeSelect
+          id={id}
+          label={spec.label}
+          description={spec.description}
+          value={value}
+          data={spec.options ?? []}
+          onChange={(event) => {
+            edit(event.currentTarget.value);
+          }}
+          error={fieldError}
+          maw={560}
         />
       ) : spec.input === 'number' ? (
         <NumberInput

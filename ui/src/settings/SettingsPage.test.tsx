@@ -19,6 +19,8 @@ const settings: AppSettings = {
   stuckThresholdMinutes: 15,
   simulation: false,
   methodsFolderOnly: true,
+  logLevel: 'info',
+  backupKeep: 14,
 };
 
 const changed: AuditEntry = {
@@ -212,5 +214,67 @@ describe('SettingsPage', () => {
     await waitFor(() => {
       expect(save).toHaveBeenCalledWith('methods_folder_only', 'false');
     });
+  });
+
+  test('the log level is chosen from the five words, each saying what it is for, and applies when saved', async () => {
+    const stored = storeWith(settings);
+    const save = vi.spyOn(commands, 'setSetting').mockImplementation(stored({ ...settings, logLevel: 'debug' }));
+    renderWithApp(<SettingsPage />);
+    await screen.findByRole('heading', { name: 'Logs and backups' });
+    const level = screen.getByRole<HTMLSelectElement>('combobox', { name: /^Log level/ });
+    expect(level.value, 'info unless changed').toBe('info');
+    const options = within(level).getAllByRole<HTMLOptionElement>('option');
+    expect(options.map((o) => o.value)).toEqual(['error', 'warn', 'info', 'debug', 'trace']);
+    expect(
+      within(level).getByRole('option', { name: 'debug: every decision in detail, for a support request' }),
+    ).toBeTruthy();
+    expect(screen.getByText(/A change applies at once/)).toBeTruthy();
+
+    await userEvent.selectOptions(level, 'debug');
+    expect(save, 'nothing saved until Save').not.toHaveBeenCalled();
+    await userEvent.click(button('Save Log level'));
+    expect(await screen.findByText('Saved')).toBeTruthy();
+    expect(save).toHaveBeenCalledWith('log_level', 'debug');
+    expect(level.value).toBe('debug');
+  });
+
+  test('backups to keep is a number; a refused count shows the message under it and keeps what is stored', async () => {
+    const stored = storeWith(settings);
+    const save = vi
+      .spyOn(commands, 'setSetting')
+      .mockRejectedValueOnce(
+        new CommandError({
+          code: 'invalid_input',
+          message: 'Not valid.',
+          fields: [
+            {
+              field: 'backup_keep',
+              message: "'0' is not allowed for backup_keep: give a whole number of backups from 1 to 365.",
+            },
+          ],
+          current: null,
+        }),
+      )
+      .mockImplementationOnce(stored({ ...settings, backupKeep: 30 }));
+    renderWithApp(<SettingsPage />);
+    await screen.findByRole('heading', { name: 'Logs and backups' });
+    expect(input(/^Backups to keep/).value, '14 unless changed').toBe('14');
+
+    await userEvent.clear(input(/^Backups to keep/));
+    await userEvent.type(input(/^Backups to keep/), '0');
+    await userEvent.click(button('Save Backups to keep'));
+    expect(
+      await screen.findByText("'0' is not allowed for backup_keep: give a whole number of backups from 1 to 365."),
+    ).toBeTruthy();
+    expect(input(/^Backups to keep/).getAttribute('aria-invalid')).toBe('true');
+    expect(screen.queryByText('Saved'), 'nothing saved').toBeNull();
+    expect(screen.getByText('Not saved yet')).toBeTruthy();
+
+    await userEvent.clear(input(/^Backups to keep/));
+    await userEvent.type(input(/^Backups to keep/), '30');
+    await userEvent.click(button('Save Backups to keep'));
+    expect(await screen.findByText('Saved')).toBeTruthy();
+    expect(save).toHaveBeenLastCalledWith('backup_keep', '30');
+    expect(input(/^Backups to keep/).value).toBe('30');
   });
 });

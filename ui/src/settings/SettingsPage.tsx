@@ -82,6 +82,37 @@ const RUNNING: SettingSpec[] = [
   },
 ];
 
+/** The log levels, least to most, each with what it is for. */
+const LOG_LEVELS: { value: string; label: string }[] = [
+  { value: 'error', label: 'error: only what went wrong' },
+  { value: 'warn', label: 'warn: what went wrong, and what may need a look' },
+  { value: 'info', label: 'info: runs started and how they ended, alerts sent (the usual)' },
+  { value: 'debug', label: 'debug: every decision in detail, for a support request' },
+  { value: 'trace', label: 'trace: everything, also from the parts Deckhand is built on (large files)' },
+];
+
+const LOGS_AND_BACKUPS: SettingSpec[] = [
+  {
+    key: 'log_level',
+    label: 'Log level',
+    description:
+      'How much Deckhand writes to its log files (Open logs folder, below). A change applies at once; set it back ' +
+      'to info when support has what they need.',
+    input: 'select',
+    options: LOG_LEVELS,
+    read: (s) => s.logLevel,
+  },
+  {
+    key: 'backup_keep',
+    label: 'Backups to keep',
+    description:
+      'Deckhand backs up its database once a day and keeps this many of the newest backups, from 1 to 365 ' +
+      '(Diagnostics lists them). Older ones are removed at the next backup.',
+    input: 'number',
+    read: (s) => String(s.backupKeep),
+  },
+];
+
 const SIMULATION: SettingSpec[] = [
   {
     key: 'simulation',
@@ -135,6 +166,7 @@ export function SettingsPage() {
         <>
           <SettingGroup title="VENUS" specs={VENUS} settings={settings.data} />
           <SettingGroup title="Running" specs={RUNNING} settings={settings.data} />
+          <SettingGroup title="Logs and backups" specs={LOGS_AND_BACKUPS} settings={settings.data} />
           <SettingGroup title="Simulation" specs={SIMULATION} settings={settings.data} />
         </>
       )}
