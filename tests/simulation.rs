@@ -1,11 +1,11 @@
 //! The first start on a machine without VENUS sets up the simulator.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use deckhand::model::SettingKey;
 use deckhand::simulation::{self, DEMO_METHODS, FirstStart};
 
+use crate::support::cli::{engine, ok, wait_for};
 use crate::support::{ACTOR, TestStore};
 
 #[test]
@@ -73,38 +73,14 @@ fn a_person_s_hxrun_path_is_never_overridden() {
 fn deckhand_run_on_a_fresh_machine_runs_the_simulator() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("deckhand.sqlite3");
-    let deckhand = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_deckhand"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or(serde_json::Value::Null)
-    };
-    let run = || {
-        Command::new(env!("CARGO_BIN_EXE_deckhand"))
-            .arg("--db")
-            .arg(&db)
-            .args(["run", "--log-level", "warn"])
-            .spawn()
-            .unwrap()
-    };
+    let deckhand = |args: &[&str]| ok(&db, args);
     let methods = dir.path().join("Demo methods");
-    let mut engine = run();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !methods.join(DEMO_METHODS[0].0).exists() {
-        assert!(
-            Instant::now() < deadline,
-            "the first start sets up the demo methods"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let engine = engine(&db, "warn");
+    wait_for(
+        "the first start sets up the demo methods",
+        Duration::from_secs(10),
+        || methods.join(DEMO_METHODS[0].0).exists(),
+    );
     let settings = deckhand(&["--json", "settings", "list"]);
     assert_eq!(settings["simulation"], true);
     // A quick demo, so the test does not wait 20 seconds.
@@ -137,8 +113,7 @@ fn deckhand_run_on_a_fresh_machine_runs_the_simulator() {
         }
         std::thread::sleep(Duration::from_millis(200));
     };
-    engine.kill().unwrap();
-    engine.wait().unwrap();
+    engine.stop();
     assert_eq!(status.0.as_deref(), Some("completed"), "{}", status.1);
     let run = &status.1["entries"][0]["run"];
     assert!(

@@ -295,7 +295,9 @@ def run_now(lab: Lab, stack: ExitStack) -> None:
     ui.nav("History")
     row = ui.shown("//tbody/tr[.//*[normalize-space(.)='Quick prep']]", "the run in the history")
     ui.until("the row to say Completed", lambda: "Completed" in ui.text_of(row))
-    assert deciding.strip()[:40] in ui.text_of(row).replace("\n", " "), (deciding, ui.text_of(row))
+    # The table shows the deciding words without VENUS's time stamp; the details the whole line.
+    words = deciding.split(">", 1)[-1].strip().rstrip(";").strip()
+    assert words[:30] in ui.text_of(row).replace("\n", " "), (deciding, ui.text_of(row))
     ui.press(f"Details of the Quick prep run due {local_text(datetime.fromisoformat(run['slot'].replace('Z', '+00:00')))}")
     ui.see_all(["Run details", "Started by hand (Run now)", "Deciding trace line", deciding.strip(),
                 "The method ran to its end with no step error and no abort."], scope=DIALOG)

@@ -8,9 +8,10 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::MailServer;
+use crate::support::cli::{command, loopback_mail_server, ok, wait_for};
 
 /// Child processes killed on drop, last started first.
 struct Processes(Vec<Child>);
@@ -21,14 +22,6 @@ impl Drop for Processes {
             let _ = child.kill();
             let _ = child.wait();
         }
-    }
-}
-
-fn wait_for(what: &str, within: Duration, mut ready: impl FnMut() -> bool) {
-    let deadline = Instant::now() + within;
-    while !ready() {
-        assert!(Instant::now() < deadline, "{what} within {within:?}");
-        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -121,24 +114,9 @@ fn an_aborted_run_tells_its_contact_and_the_desktop_once_even_across_a_restart()
     let (display, bus) = desktop_session(&mut processes, &monitor_log);
     let server = MailServer::start();
 
-    let deckhand = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_deckhand"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or(serde_json::Value::Null)
-    };
+    let deckhand = |args: &[&str]| ok(&db, args);
     let run = || {
-        Command::new(env!("CARGO_BIN_EXE_deckhand"))
-            .arg("--db")
-            .arg(&db)
+        command(&db)
             .args(["run", "--log-level", "warn"])
             .env("DISPLAY", &display)
             .env("DBUS_SESSION_BUS_ADDRESS", &bus)
@@ -146,19 +124,7 @@ fn an_aborted_run_tells_its_contact_and_the_desktop_once_even_across_a_restart()
             .spawn()
             .unwrap()
     };
-    let port = server.port.to_string();
-    deckhand(&[
-        "smtp",
-        "set",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--tls",
-        "none",
-        "--from",
-        "deckhand@lab.example.org",
-    ]);
+    loopback_mail_server(&db, server.port);
     deckhand(&[
         "contacts",
         "add",

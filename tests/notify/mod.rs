@@ -233,20 +233,7 @@ fn send_test_email_reports_the_server_s_answer_and_logs_it() {
     let none = deckhand(&["smtp", "test", "--to", "ann@lab.example.org"]);
     assert_eq!(none.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&none.stderr).contains("No mail server is set up"));
-    let port = server.port.to_string();
-    let set = deckhand(&[
-        "smtp",
-        "set",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--tls",
-        "none",
-        "--from",
-        "deckhand@lab.example.org",
-    ]);
-    assert!(set.status.success());
+    crate::support::cli::loopback_mail_server(&db, server.port);
     let sent = deckhand(&["smtp", "test", "--to", "ann@lab.example.org"]);
     let said = String::from_utf8_lossy(&sent.stdout);
     assert!(sent.status.success(), "{said}");

@@ -6,33 +6,11 @@
 #![cfg(unix)]
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use super::MailServer;
-
-/// A child process killed on drop.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Waits for `ready`; fails showing the log so far.
-fn wait_for(what: &str, within: Duration, logs: &Path, mut ready: impl FnMut() -> bool) {
-    let deadline = Instant::now() + within;
-    while !ready() {
-        assert!(
-            Instant::now() < deadline,
-            "{what} within {within:?}; the log:\n{}",
-            log_text(logs)
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+use crate::support::cli::{Killed, engine, loopback_mail_server, ok, wait_for_explained};
 
 /// Everything Deckhand logged so far into `folder` (the current file and any rotated ones).
 fn log_text(folder: &Path) -> String {
@@ -50,61 +28,28 @@ fn every_decision_about_a_run_is_in_the_log_under_its_id() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("deckhand.sqlite3");
     let logs = dir.path().join("logs");
+    let the_log = || format!("the log:\n{}", log_text(&logs));
     let server = MailServer::start();
-    let deckhand = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_deckhand"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or(serde_json::Value::Null)
-    };
-    let port = server.port.to_string();
-    deckhand(&[
-        "smtp",
-        "set",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--tls",
-        "none",
-        "--from",
-        "deckhand@lab.example.org",
-    ]);
-    deckhand(&[
-        "contacts",
-        "add",
-        "--name",
-        "Ann Lee",
-        "--email",
-        "ann@lab.example.org",
-    ]);
-
-    let _engine = Killed(
-        Command::new(env!("CARGO_BIN_EXE_deckhand"))
-            .arg("--db")
-            .arg(&db)
-            .args(["run", "--log-level", "info"])
-            .env_remove("DECKHAND_LOG")
-            .env_remove("DISPLAY")
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+    loopback_mail_server(&db, server.port);
+    ok(
+        &db,
+        &[
+            "contacts",
+            "add",
+            "--name",
+            "Ann Lee",
+            "--email",
+            "ann@lab.example.org",
+        ],
     );
+
+    let _engine = engine(&db, "info");
     let methods = dir.path().join("Demo methods");
-    wait_for(
+    wait_for_explained(
         "the first start's demo methods",
         Duration::from_secs(15),
-        &logs,
         || methods.join("Demo - aborted.med").exists(),
+        the_log,
     );
     std::fs::write(
         methods.join("Quick abort.med"),
@@ -113,44 +58,50 @@ fn every_decision_about_a_run_is_in_the_log_under_its_id() {
     .unwrap();
 
     // "The robot's program", running when the run falls due: a copy of `sleep` under a name
-    // only this test uses.
+    // only this test uses, set after the scheduler started (a change in Settings applies at
+    // once). Not reaped when it ends: a zombie must not count as a run (the next try launches).
     let robot = format!("hand-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let program = dir.path().join(&robot);
     std::fs::copy("/bin/sleep", &program).unwrap();
-    deckhand(&["settings", "set", "robot_process_names", &robot]);
-    // Not reaped when it ends: a zombie must not count as a run (the next try launches).
+    ok(&db, &["settings", "set", "robot_process_names", &robot]);
     let _busy = Killed(Command::new(&program).arg("8").spawn().unwrap());
 
     let at = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
-    let created = deckhand(&[
-        "--json",
-        "schedules",
-        "add",
-        "--name",
-        "Quick abort",
-        "--method",
-        "Quick abort.med",
-        "--once",
-        &at,
-        "--retry-delay",
-        "1",
-    ]);
+    let created = ok(
+        &db,
+        &[
+            "--json",
+            "schedules",
+            "add",
+            "--name",
+            "Quick abort",
+            "--method",
+            "Quick abort.med",
+            "--once",
+            &at,
+            "--retry-delay",
+            "1",
+        ],
+    );
     let id = created["id"].as_str().unwrap().to_owned();
 
-    wait_for("the email", Duration::from_secs(120), &logs, || {
-        !server.messages().is_empty()
-    });
-    let history = deckhand(&["--json", "history", "--schedule", &id]);
+    wait_for_explained(
+        "the email",
+        Duration::from_secs(120),
+        || !server.messages().is_empty(),
+        the_log,
+    );
+    let history = ok(&db, &["--json", "history", "--schedule", &id]);
     let run = &history["entries"][0]["run"];
     assert_eq!(run["status"], "aborted", "{history}");
     assert_eq!(run["attempt"], 2, "waited once for the robot: {history}");
     let run_id = run["id"].as_str().unwrap();
     let tag = format!("run {run_id}: ");
-    wait_for(
+    wait_for_explained(
         "the delivery in the log",
         Duration::from_secs(10),
-        &logs,
         || log_text(&logs).contains(&format!("{tag}email")),
+        the_log,
     );
 
     let log = log_text(&logs);

@@ -52,22 +52,7 @@ fn lab() -> Lab {
         json(&db, &["settings", "set", key, value.to_str().unwrap()]);
     }
     let smtp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = smtp.local_addr().unwrap().port().to_string();
-    json(
-        &db,
-        &[
-            "smtp",
-            "set",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port,
-            "--tls",
-            "none",
-            "--from",
-            "deckhand@lab.example.org",
-        ],
-    );
+    crate::support::cli::loopback_mail_server(&db, smtp.local_addr().unwrap().port());
     json(&db, &["backup"]);
     Lab {
         dir,

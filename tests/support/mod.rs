@@ -10,6 +10,7 @@ use deckhand::model::{Recurrence, ScheduleDraft};
 use deckhand::store::Store;
 use tempfile::TempDir;
 
+pub mod cli;
 pub mod faults;
 pub mod hostile;
 

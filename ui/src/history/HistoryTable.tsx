@@ -2,7 +2,7 @@ import { Button, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core
 
 import type { HistoryEntry } from '../bindings/HistoryEntry';
 import { formatInstant, methodFileName } from '../schedules/format';
-import { durationBetween } from './runs';
+import { durationBetween, traceWords } from './runs';
 import { RunStatusBadge } from './RunStatusBadge';
 
 function Instant({ iso, otherwise }: { iso: string | null; otherwise: string }) {
@@ -44,7 +44,7 @@ function WhatHappened({ entry }: { entry: HistoryEntry }) {
   }
   return (
     <Text size="sm" truncate="end" title={text} ff={outcomeDetail !== null ? 'monospace' : undefined}>
-      {text}
+      {outcomeDetail !== null ? traceWords(outcomeDetail) : text}
     </Text>
   );
 }
@@ -57,17 +57,17 @@ export function HistoryTable({
   onOpen: (entry: HistoryEntry) => void;
 }) {
   return (
-    <Table.ScrollContainer minWidth={960}>
+    <Table.ScrollContainer minWidth={900}>
       <Table layout="fixed" verticalSpacing="sm" horizontalSpacing="sm" withTableBorder highlightOnHover>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th w={150}>Due</Table.Th>
-            <Table.Th w={200}>Schedule</Table.Th>
-            <Table.Th w={170}>Status</Table.Th>
-            <Table.Th w={150}>Started</Table.Th>
-            <Table.Th w={100}>Duration</Table.Th>
+            <Table.Th w={140}>Due</Table.Th>
+            <Table.Th w={180}>Schedule</Table.Th>
+            <Table.Th w={150}>Status</Table.Th>
+            <Table.Th w={140}>Started</Table.Th>
+            <Table.Th w={90}>Duration</Table.Th>
             <Table.Th>What happened</Table.Th>
-            <Table.Th w={90}>
+            <Table.Th w={80}>
               <VisuallyHidden>Details</VisuallyHidden>
             </Table.Th>
           </Table.Tr>

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 
-import { durationBetween, formatDuration, RUN_STATUS_LOOK, RUN_STATUSES } from './runs';
+import { durationBetween, formatDuration, RUN_STATUS_LOOK, RUN_STATUSES, traceWords } from './runs';
 
 describe('formatDuration', () => {
   test('says a span the way a person would', () => {
@@ -37,5 +37,19 @@ describe('run statuses', () => {
       skipped: 'gray',
       cancelled: 'gray',
     });
+  });
+});
+
+describe('traceWords', () => {
+  test('drops the time stamp VENUS puts before each line and the trailing semicolon', () => {
+    expect(traceWords('2026-06-16 08:42:05> SYSTEM : End method - complete; ')).toBe('SYSTEM : End method - complete');
+    expect(traceWords('2026-06-16 08:42> Aspirate - error; Liquid not found')).toBe('Aspirate - error; Liquid not found');
+  });
+
+  test('leaves a line without a time stamp as it is', () => {
+    expect(traceWords('SYSTEM : Method has been aborted by the user - complete')).toBe(
+      'SYSTEM : Method has been aborted by the user - complete',
+    );
+    expect(traceWords('> 2026 was a good year')).toBe('> 2026 was a good year');
   });
 });

@@ -119,3 +119,12 @@ export function durationBetween(start: string | null, end: string | null): strin
   if (start === null || end === null) return null;
   return formatDuration(new Date(end).getTime() - new Date(start).getTime());
 }
+
+/** A trace line as the history table shows it: without VENUS's leading time stamp
+ * (`2026-06-16 08:42:05> `, the same as the run's times beside it) and trailing `;`, so the
+ * words that decided the run fit the column. The run's details show the whole line. */
+export function traceWords(line: string): string {
+  return line
+    .replace(/^\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*>\s*/, '')
+    .replace(/[;\s]+$/, '');
+}

@@ -1,0 +1,109 @@
+//! The real `deckhand` program as a child process, as a script or a scientist runs it, and the
+//! small things tests around it need: waiting for a condition, a child killed on drop, the
+//! loopback mail server's settings.
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// `deckhand --db DB`, untouched by the environment of whoever runs the tests (`DECKHAND_DB`,
+/// `DECKHAND_LOG`).
+pub fn command(db: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_deckhand"));
+    command
+        .arg("--db")
+        .arg(db)
+        .env_remove("DECKHAND_DB")
+        .env_remove("DECKHAND_LOG");
+    command
+}
+
+/// Runs `deckhand --db DB ARGS…`, which must succeed; returns what it printed, read as JSON
+/// (`Null` when it printed no JSON: pass `--json` for the reads).
+pub fn ok(db: &Path, args: &[&str]) -> Value {
+    let out: Output = command(db).args(args).output().expect("the CLI runs");
+    assert!(
+        out.status.success(),
+        "deckhand {args:?} exited {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+/// `deckhand run --log-level LEVEL` on `db` (the scheduler), without a desktop session, its
+/// standard error dropped; killed when the guard is dropped.
+pub fn engine(db: &Path, level: &str) -> Killed {
+    Killed(
+        command(db)
+            .args(["run", "--log-level", level])
+            .env_remove("DISPLAY")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("deckhand run starts"),
+    )
+}
+
+/// Points `db` at a mail server on loopback `port`, without TLS or a password.
+pub fn loopback_mail_server(db: &Path, port: u16) {
+    let port = port.to_string();
+    ok(
+        db,
+        &[
+            "smtp",
+            "set",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--tls",
+            "none",
+            "--from",
+            "deckhand@lab.example.org",
+        ],
+    );
+}
+
+/// Waits until `ready`, checking every 50 ms; fails saying `what` after `within`.
+pub fn wait_for(what: &str, within: Duration, ready: impl FnMut() -> bool) {
+    wait_for_explained(what, within, ready, String::new);
+}
+
+/// [`wait_for`], adding what `explain` says (a log, a listing) when it fails.
+pub fn wait_for_explained(
+    what: &str,
+    within: Duration,
+    mut ready: impl FnMut() -> bool,
+    explain: impl Fn() -> String,
+) {
+    let deadline = Instant::now() + within;
+    while !ready() {
+        assert!(
+            Instant::now() < deadline,
+            "{what} within {within:?}\n{}",
+            explain()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A child process killed (and reaped) when dropped, so a failing test leaves nothing running.
+pub struct Killed(pub Child);
+
+impl Killed {
+    /// Kills it now and waits for it.
+    pub fn stop(mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
