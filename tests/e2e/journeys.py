@@ -296,8 +296,9 @@ def run_now(lab: Lab, stack: ExitStack) -> None:
     row = ui.shown("//tbody/tr[.//*[normalize-space(.)='Quick prep']]", "the run in the history")
     ui.until("the row to say Completed", lambda: "Completed" in ui.text_of(row))
     # The table shows the deciding words without VENUS's time stamp; the details the whole line.
-    words = deciding.split(">", 1)[-1].strip().rstrip(";").strip()
+    words = deciding.split(">", 1)[-1].strip().removeprefix("SYSTEM :").strip().rstrip(";").strip()
     assert words[:30] in ui.text_of(row).replace("\n", " "), (deciding, ui.text_of(row))
+    ui.shot("history")
     ui.press(f"Details of the Quick prep run due {local_text(datetime.fromisoformat(run['slot'].replace('Z', '+00:00')))}")
     ui.see_all(["Run details", "Started by hand (Run now)", "Deciding trace line", deciding.strip(),
                 "The method ran to its end with no step error and no abort."], scope=DIALOG)
@@ -457,7 +458,7 @@ def foreign_run(lab: Lab, stack: ExitStack) -> None:
     ui.nav("History")
     row = ui.shown("//tbody/tr[.//*[normalize-space(.)='Buffer fill']]", "the waiting run in the history")
     ui.until("the run to be waiting for the robot, saying why",
-             lambda: "Waiting for the robot" in ui.text_of(row) and lab.robot_name in ui.text_of(row))
+             lambda: "Waiting" in ui.text_of(row) and lab.robot_name in ui.text_of(row))
     ui.shot("history-waiting")
 
     foreign.kill()

@@ -133,7 +133,7 @@ describe('HistoryPage', () => {
     expect(within(first).getByText('Completed')).toBeTruthy();
     expect(within(first).getByText('42 min')).toBeTruthy();
     // The deciding words without VENUS's time stamp; the whole line in the tooltip.
-    const deciding = within(first).getByText('SYSTEM : End method - complete');
+    const deciding = within(first).getByText('End method - complete');
     expect(deciding.getAttribute('title')).toBe('2026-06-16 08:42:05> SYSTEM : End method - complete;');
     expect(within(first).queryByText('(deleted)')).toBeNull();
     expect(within(second).getByText('(deleted)')).toBeTruthy();

@@ -43,7 +43,7 @@ function WhatHappened({ entry }: { entry: HistoryEntry }) {
     );
   }
   return (
-    <Text size="sm" truncate="end" title={text} ff={outcomeDetail !== null ? 'monospace' : undefined}>
+    <Text size="sm" lineClamp={2} title={text}>
       {outcomeDetail !== null ? traceWords(outcomeDetail) : text}
     </Text>
   );

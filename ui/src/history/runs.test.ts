@@ -41,14 +41,17 @@ describe('run statuses', () => {
 });
 
 describe('traceWords', () => {
-  test('drops the time stamp VENUS puts before each line and the trailing semicolon', () => {
-    expect(traceWords('2026-06-16 08:42:05> SYSTEM : End method - complete; ')).toBe('SYSTEM : End method - complete');
+  test('drops the time stamp VENUS puts before each line, its SYSTEM source and the trailing semicolon', () => {
+    expect(traceWords('2026-06-16 08:42:05> SYSTEM : End method - complete; ')).toBe('End method - complete');
     expect(traceWords('2026-06-16 08:42> Aspirate - error; Liquid not found')).toBe('Aspirate - error; Liquid not found');
+    expect(traceWords('2026-06-16 08:42:05> HSLTipCountingLib : Count tips - error;')).toBe(
+      'HSLTipCountingLib : Count tips - error',
+    );
   });
 
   test('leaves a line without a time stamp as it is', () => {
-    expect(traceWords('SYSTEM : Method has been aborted by the user - complete')).toBe(
-      'SYSTEM : Method has been aborted by the user - complete',
+    expect(traceWords('Method has been aborted by the user - complete')).toBe(
+      'Method has been aborted by the user - complete',
     );
     expect(traceWords('> 2026 was a good year')).toBe('> 2026 was a good year');
   });

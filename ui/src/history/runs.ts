@@ -34,7 +34,7 @@ export const RUN_STATUS_LOOK: Record<RunStatus, RunStatusLook> = {
     meaning: 'The run is due and queued; Deckhand is about to start the method.',
   },
   waiting: {
-    label: 'Waiting for the robot',
+    label: 'Waiting',
     color: 'blue',
     meaning:
       'The run is due, but the robot is busy or Deckhand is already running as many methods as allowed. ' +
@@ -121,10 +121,12 @@ export function durationBetween(start: string | null, end: string | null): strin
 }
 
 /** A trace line as the history table shows it: without VENUS's leading time stamp
- * (`2026-06-16 08:42:05> `, the same as the run's times beside it) and trailing `;`, so the
- * words that decided the run fit the column. The run's details show the whole line. */
+ * (`2026-06-16 08:42:05> `, the same as the run's times beside it), the `SYSTEM : ` VENUS puts
+ * before its own steps, and the trailing `;`, so the words that decided the run fit the column.
+ * The run's details show the whole line. */
 export function traceWords(line: string): string {
   return line
     .replace(/^\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*>\s*/, '')
+    .replace(/^SYSTEM\s*:\s*/, '')
     .replace(/[;\s]+$/, '');
 }
