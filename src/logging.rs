@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use flexi_logger::{Age, Cleanup, Criterion, Duplicate, FileSpec, Logger, Naming};
 
+use crate::model::LogLevel;
+
 /// What [`start`] returns: logging lasts as long as it is kept; [`set_level`] changes its level.
 pub use flexi_logger::LoggerHandle;
 
@@ -68,6 +70,63 @@ pub fn set_level(handle: &LoggerHandle, level: &str) -> Result<(), LoggingError>
             level: level.to_owned(),
             reason: e.to_string(),
         })
+}
+
+/// Keeps the log level in step with the `log_level` setting while the program runs — a change
+/// saved in the window, or made with `deckhand settings set` and seen by the scheduler — unless
+/// something stronger fixed the level for this run of the program (`--log-level`,
+/// `DECKHAND_LOG`): then a change is noted in the log and waits for the next start.
+pub struct LevelFollower {
+    handle: LoggerHandle,
+    /// What fixed the level for this run, as a person would write it (`DECKHAND_LOG=debug`).
+    pinned: Option<String>,
+    /// The setting as last followed.
+    setting: std::sync::Mutex<LogLevel>,
+}
+
+impl LevelFollower {
+    /// `setting` is the log level setting the program started with.
+    pub fn new(handle: LoggerHandle, setting: LogLevel, pinned: Option<String>) -> Self {
+        LevelFollower {
+            handle,
+            pinned,
+            setting: std::sync::Mutex::new(setting),
+        }
+    }
+
+    /// The setting is now `setting`; `by` is who changed it, when known. Nothing happens when
+    /// it is what was followed last (the same change can arrive twice: from the command that
+    /// saved it and from the scheduler that saw the database change).
+    pub fn follow(&self, setting: LogLevel, by: Option<&str>) {
+        let mut followed = self.setting.lock().unwrap_or_else(|e| e.into_inner());
+        if *followed == setting {
+            return;
+        }
+        *followed = setting;
+        let who = by.map_or_else(
+            || "the log level setting changed".to_owned(),
+            |by| format!("{by} changed the log level"),
+        );
+        if let Some(pinned) = &self.pinned {
+            log::info!("{who} to {setting}; {pinned} keeps this run of Deckhand at its level");
+            return;
+        }
+        // Said at the old level, so a change to a quieter level is in the log too.
+        log::info!("{who} to {setting}");
+        match set_level(&self.handle, &setting.to_string()) {
+            Ok(()) => log::debug!("debug lines are written from now on (log level {setting})"),
+            Err(e) => log::warn!("the log level could not be changed to {setting}: {e}"),
+        }
+    }
+}
+
+/// What fixes the log level for this run of the program, if `DECKHAND_LOG` is set:
+/// `DECKHAND_LOG=<its value>`.
+pub fn pinned_by_env() -> Option<String> {
+    std::env::var(LEVEL_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| format!("{LEVEL_ENV}={v}"))
 }
 
 /// The log files' names start with this.

@@ -75,7 +75,7 @@ fn deckhand_run_on_a_fresh_machine_runs_the_simulator() {
     let db = dir.path().join("deckhand.sqlite3");
     let deckhand = |args: &[&str]| ok(&db, args);
     let methods = dir.path().join("Demo methods");
-    let engine = engine(&db, "warn");
+    let engine = engine(&db, Some("warn"));
     wait_for(
         "the first start sets up the demo methods",
         Duration::from_secs(10),

@@ -635,7 +635,7 @@ pub async fn set_setting(
     })
     .await?;
     if key == SettingKey::LogLevel {
-        logs.apply(settings.log_level, &actor());
+        logs.follow(settings.log_level, Some(&actor()));
     }
     Ok(settings)
 }
@@ -649,7 +649,7 @@ pub async fn reset_setting(
 ) -> Result<AppSettings, IpcError> {
     let settings = with_store(&state, move |store| Ok(store.reset_setting(key, &actor())?)).await?;
     if key == SettingKey::LogLevel {
-        logs.apply(settings.log_level, &actor());
+        logs.follow(settings.log_level, Some(&actor()));
     }
     Ok(settings)
 }

@@ -143,6 +143,11 @@ pub fn forward_events(app: &AppHandle) {
         loop {
             match events.recv().await {
                 Ok(event) => {
+                    if let deckhand::engine::Event::Settings { settings } = &event {
+                        // Changed by another program (or saved here, then already followed).
+                        app.state::<crate::state::LogState>()
+                            .follow(settings.log_level, None);
+                    }
                     let _ = app.emit(ENGINE_EVENT, &event);
                     crate::tray::refresh(&app);
                 }

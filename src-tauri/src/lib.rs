@@ -105,6 +105,7 @@ pub fn run() {
     // At DECKHAND_LOG's level when it is set, else the log level setting's; a change of the
     // setting in the window applies at once (`LogState`).
     let level = LogState::start_level(db.as_deref());
+    let setting = LogState::setting(db.as_deref());
     let logger = db.as_ref().and_then(|path| {
         deckhand::logging::start(&deckhand::config::log_folder(path), &level, false)
             .map_err(|e| eprintln!("deckhand: {e}"))
@@ -127,7 +128,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(StoreState::open())
-        .manage(LogState::new(logger))
+        .manage(LogState::new(logger, setting))
         .setup(move |app| {
             app.manage(Arc::new(HostState::start(db.clone())));
             match tray::Tray::build(app.handle()) {

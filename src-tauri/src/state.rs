@@ -40,48 +40,48 @@ impl StoreState {
     }
 }
 
-/// Deckhand's log files, whose level a change of the log level setting adjusts at once.
+/// Deckhand's log files, whose level follows the log level setting: a change saved in the
+/// window applies at once, one made by another program when the scheduler sees it.
 pub struct LogState {
-    handle: Option<deckhand::logging::LoggerHandle>,
+    follower: Option<deckhand::logging::LevelFollower>,
 }
 
 impl LogState {
+    /// The log level setting of the database at `db` (info when there is none yet).
+    pub fn setting(db: Option<&std::path::Path>) -> deckhand::model::LogLevel {
+        db.and_then(Store::read_settings)
+            .map(|settings| settings.log_level)
+            .unwrap_or_default()
+    }
+
     /// The log level to start with: `DECKHAND_LOG` when it is set, else the log level setting
     /// of the database at `db`, else info.
     pub fn start_level(db: Option<&std::path::Path>) -> String {
-        let setting = db
-            .and_then(Store::read_settings)
-            .map(|settings| settings.log_level)
-            .unwrap_or_default();
-        deckhand::logging::level_from_env(&setting.to_string())
+        deckhand::logging::level_from_env(&Self::setting(db).to_string())
     }
 
-    /// `handle` is `None` when logging could not start (there is nothing to adjust then).
-    pub fn new(handle: Option<deckhand::logging::LoggerHandle>) -> Self {
-        LogState { handle }
-    }
-
-    /// Logs at `level` from now on, unless `DECKHAND_LOG` sets the level for this run of the
-    /// program; says in the log who changed it to what.
-    pub fn apply(&self, level: deckhand::model::LogLevel, actor: &str) {
-        let Some(handle) = &self.handle else {
-            return;
-        };
-        if let Some(forced) = std::env::var(deckhand::logging::LEVEL_ENV)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-        {
-            log::info!(
-                "{actor} set the log level to {level}; {}={forced} is set, so this run of Deckhand keeps logging at that level",
-                deckhand::logging::LEVEL_ENV
-            );
-            return;
+    /// `handle` is `None` when logging could not start (there is nothing to adjust then);
+    /// `setting` is the log level setting the window started with.
+    pub fn new(
+        handle: Option<deckhand::logging::LoggerHandle>,
+        setting: deckhand::model::LogLevel,
+    ) -> Self {
+        LogState {
+            follower: handle.map(|handle| {
+                deckhand::logging::LevelFollower::new(
+                    handle,
+                    setting,
+                    deckhand::logging::pinned_by_env(),
+                )
+            }),
         }
-        // Said at the old level, so a change to a quieter level is in the log too.
-        log::info!("{actor} changed the log level to {level}");
-        match deckhand::logging::set_level(handle, &level.to_string()) {
-            Ok(()) => log::debug!("debug lines are written from now on (log level {level})"),
-            Err(e) => log::warn!("the log level could not be changed to {level}: {e}"),
+    }
+
+    /// The log level setting is now `level`; `by` is who changed it, when known. Logs at that
+    /// level from now on unless `DECKHAND_LOG` sets the level for this run of the program.
+    pub fn follow(&self, level: deckhand::model::LogLevel, by: Option<&str>) {
+        if let Some(follower) = &self.follower {
+            follower.follow(level, by);
         }
     }
 }
@@ -117,6 +117,7 @@ mod tests {
             .unwrap();
         assert_eq!(LogState::start_level(Some(&db)), expect("debug"));
         // Without a logger (it could not start) a change is nothing to act on, and no panic.
-        LogState::new(None).apply(deckhand::model::LogLevel::Trace, "test");
+        LogState::new(None, deckhand::model::LogLevel::Info)
+            .follow(deckhand::model::LogLevel::Trace, Some("test"));
     }
 }

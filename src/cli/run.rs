@@ -7,8 +7,9 @@ use clap::Args;
 
 use super::Failure;
 use deckhand::clock::SystemClock;
+use deckhand::engine::Event;
 use deckhand::host::{self, HostError};
-use deckhand::logging::LoggingError;
+use deckhand::logging::{LevelFollower, LoggingError, pinned_by_env};
 use deckhand::model::ScheduleListFilter;
 use deckhand::secrets::Secrets;
 use deckhand::store::Store;
@@ -39,14 +40,18 @@ pub fn run(path: &Path, args: RunArgs) -> Result<(), Failure> {
     let log_dir = args
         .log_dir
         .unwrap_or_else(|| deckhand::config::log_folder(path));
-    // --log-level, else $DECKHAND_LOG (clap reads both), else the setting.
-    let level = args.log_level.unwrap_or_else(|| {
-        Store::read_settings(path)
-            .map(|settings| settings.log_level)
-            .unwrap_or_default()
-            .to_string()
+    // --log-level, else $DECKHAND_LOG (clap reads both), else the setting — which is then
+    // followed while the scheduler runs.
+    let setting = Store::read_settings(path)
+        .map(|settings| settings.log_level)
+        .unwrap_or_default();
+    let pinned = args.log_level.as_ref().map(|level| match pinned_by_env() {
+        Some(env) if std::env::args().all(|a| !a.starts_with("--log-level")) => env,
+        _ => format!("--log-level {level}"),
     });
-    let _logger = start_logging(&log_dir, &level)?;
+    let level = args.log_level.unwrap_or_else(|| setting.to_string());
+    let logger = start_logging(&log_dir, &level)?;
+    let follower = Arc::new(LevelFollower::new(logger, setting, pinned));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -65,12 +70,28 @@ pub fn run(path: &Path, args: RunArgs) -> Result<(), Failure> {
             log_dir.display()
         );
         drop(store);
+        follow_log_level(&hosted, follower);
         eprintln!("Deckhand is running. Press Ctrl-C to stop (methods on the deck keep running).");
         stop_signal().await;
         log::info!("stopping: state is written; methods in flight keep running and are re-attached next time");
         hosted.shutdown().await;
         Ok::<(), Failure>(())
     })
+}
+
+/// Keeps the log level in step with the setting when another program changes it (the
+/// scheduler announces changed settings).
+fn follow_log_level(hosted: &host::Hosted, follower: Arc<LevelFollower>) {
+    let mut events = hosted.engine.subscribe();
+    tokio::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(Event::Settings { settings }) => follower.follow(settings.log_level, None),
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    });
 }
 
 /// Ctrl-C anywhere, and SIGTERM on Unix.

@@ -64,6 +64,9 @@ pub enum Event {
     Engine { paused: bool, in_flight: u32 },
     /// The engine could not do something and will try again; `message` says what.
     Problem { message: String },
+    /// Another program (the CLI, a second window) changed a setting: the settings as they are
+    /// now. Hosts follow what concerns them (the log level); the window reads them again.
+    Settings { settings: crate::model::AppSettings },
 }
 
 /// What the engine refused or could not do.

@@ -723,7 +723,8 @@ def diagnostics(lab: Lab, stack: ExitStack) -> None:
     """The Diagnostics page: each check with its level in a word (the simulator as HxRun is ok;
     no mail server is a warning) under a summary; "Back up now" says which file it made, the
     file is in the backups folder beside the database and listed; and the log level set to
-    debug in Settings applies at once: a debug line appears in the log file."""
+    debug in Settings applies at once: a debug line appears in the log file; settings changed
+    with the command line show on the open page and the log level follows them."""
     # The journey checks the level the window sets; a level from the environment would win.
     if "DECKHAND_LOG" in os.environ:
         saved = os.environ.pop("DECKHAND_LOG")
@@ -776,10 +777,21 @@ def diagnostics(lab: Lab, stack: ExitStack) -> None:
     ui.until("the log level to be saved", lambda: "Not saved yet" not in ui.visible_text())
     wait_until("a debug line in Deckhand's log file", lambda: " DEBUG [" in deckhand_log(lab), timeout=20)
     log = deckhand_log(lab)
-    assert "changed the log level to debug" in log, log[-2000:]
+    # Said by the save (with who) or, when the scheduler saw the database change first, by it.
+    assert ("changed the log level to debug" in log
+            or "the log level setting changed to debug" in log), log[-2000:]
     assert lab.cli.settings()["logLevel"] == "debug"
     ui.reveal(ui.field("Log level"))
     ui.shot("log-level")
+
+    # A setting changed with the command line while the page is open shows up by itself (the
+    # scheduler sees the database change), and the log level follows it.
+    lab.cli("settings", "set", "backup_keep", "30")
+    ui.until("the page to show the new number of backups to keep",
+             lambda: ui.value("Backups to keep") == "30", timeout=20)
+    lab.cli("settings", "set", "log_level", "warn")
+    wait_until("the window's log level to follow the command line",
+               lambda: "the log level setting changed to warn" in deckhand_log(lab), timeout=20)
 
 
 # --- Running ---------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ fn every_decision_about_a_run_is_in_the_log_under_its_id() {
         ],
     );
 
-    let _engine = engine(&db, "info");
+    let _engine = engine(&db, Some("info"));
     let methods = dir.path().join("Demo methods");
     wait_for_explained(
         "the first start's demo methods",

@@ -1,5 +1,5 @@
 //! Log files: old rotated files are removed by age; `--log-level`, else `DECKHAND_LOG`, else the
-//! log level setting sets the level.
+//! log level setting sets the level, and a running scheduler follows the setting.
 
 use std::time::{Duration, SystemTime};
 
@@ -154,4 +154,67 @@ fn deckhand_run_logs_at_the_log_level_setting_unless_the_flag_or_the_environment
         log.contains(STARTED),
         "DECKHAND_LOG wins over the setting: {log}"
     );
+}
+
+/// Everything in the log folder beside `db`.
+fn log_text(db: &std::path::Path) -> String {
+    std::fs::read_dir(db.parent().unwrap().join("logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn a_running_scheduler_follows_the_log_level_set_by_another_program_unless_the_flag_fixed_it() {
+    use crate::support::cli::{engine, ok, wait_for_explained};
+    let dir = tempfile::tempdir().unwrap();
+    let db = populated(dir.path());
+    let within = Duration::from_secs(20);
+    let the_log = || log_text(&db);
+
+    let running = engine(&db, None);
+    wait_for_explained(
+        "the scheduler to start",
+        within,
+        || the_log().contains("Deckhand engine on"),
+        the_log,
+    );
+    assert!(
+        !the_log().contains(" DEBUG "),
+        "info at first: {}",
+        the_log()
+    );
+    ok(&db, &["settings", "set", "log_level", "debug"]);
+    wait_for_explained(
+        "the scheduler to follow the new level",
+        within,
+        || {
+            let log = the_log();
+            log.contains("the log level setting changed to debug")
+                && log.contains("DEBUG [deckhand::logging] ")
+        },
+        the_log,
+    );
+    running.stop();
+
+    // With --log-level, the flag holds for this run; the change is noted, not followed.
+    let pinned = engine(&db, Some("info"));
+    wait_for_explained(
+        "the scheduler to start again",
+        within,
+        || the_log().matches("Deckhand engine on").count() == 2,
+        the_log,
+    );
+    ok(&db, &["settings", "set", "log_level", "error"]);
+    wait_for_explained(
+        "the change to be noted",
+        within,
+        || {
+            the_log().contains("the log level setting changed to error; --log-level info keeps this run of Deckhand at its level")
+        },
+        the_log,
+    );
+    pinned.stop();
 }

@@ -33,12 +33,18 @@ pub fn ok(db: &Path, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
 }
 
-/// `deckhand run --log-level LEVEL` on `db` (the scheduler), without a desktop session, its
-/// standard error dropped; killed when the guard is dropped.
-pub fn engine(db: &Path, level: &str) -> Killed {
+/// `deckhand run [--log-level LEVEL]` on `db` (the scheduler; without a level it logs at the
+/// setting's), without a desktop session, its standard error dropped; killed when the guard is
+/// dropped.
+pub fn engine(db: &Path, level: Option<&str>) -> Killed {
+    let level: &[&str] = match &level {
+        Some(level) => &["--log-level", level],
+        None => &[],
+    };
     Killed(
         command(db)
-            .args(["run", "--log-level", level])
+            .arg("run")
+            .args(level)
             .env_remove("DISPLAY")
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .stderr(Stdio::null())

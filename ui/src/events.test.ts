@@ -9,6 +9,13 @@ describe('staleKeys', () => {
     expect(staleKeys(event), 'the Schedules page reads again').toContainEqual(['schedules']);
   });
 
+  test('settings changed by another program make the settings and the badge stale', () => {
+    const event = { type: 'settings', settings: {} } as unknown as EngineEvent;
+    const keys = staleKeys(event);
+    expect(keys, 'the Settings page reads again').toContainEqual(['settings']);
+    expect(keys, 'the Simulation badge reads again').toContainEqual(['host-status']);
+  });
+
   test('a problem report changes no data', () => {
     expect(staleKeys({ type: 'problem', message: 'The database is busy.' }), 'nothing to re-read').toEqual([]);
   });

@@ -24,6 +24,10 @@ export function staleKeys(event: EngineEvent): string[][] {
       return [['overview']];
     case 'problem':
       return [];
+    case 'settings':
+      // Another program changed a setting: the Settings page, the Simulation badge and the
+      // dashboard (the robot's program names) read them again.
+      return [['settings'], ['host-status'], ['overview']];
   }
 }
 

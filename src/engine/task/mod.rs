@@ -139,6 +139,9 @@ pub struct Engine<R, M, T, Tz: TimeZone> {
     /// The robot's program names as last read from the settings (kept when a read fails, so a
     /// locked database never hides a foreign run).
     robot_names: Vec<String>,
+    /// The settings when the engine last read them after another program's change: a
+    /// different read is announced as [`Event::Settings`].
+    settings_seen: crate::model::AppSettings,
     /// After a failed write of due runs: not before this instant again.
     write_retry_at: Option<DateTime<Utc>>,
     /// Launched runs whose move to `running` could not be written (a full disk, a locked
@@ -191,7 +194,8 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             store.disable_auto_checkpoint()?;
         }
         let data_version = store.data_version()?;
-        let robot_names = store.settings()?.robot_process_names;
+        let settings_seen = store.settings()?;
+        let robot_names = settings_seen.robot_process_names.clone();
         // A pause outlives a restart: the PC may have rebooted while someone works on the deck.
         let pause = store.scheduler_state()?;
         if pause.paused {
@@ -223,6 +227,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             view: View::default(),
             prefetched: None,
             robot_names,
+            settings_seen,
             write_retry_at: None,
             unrecorded_starts: HashMap::new(),
             _watcher: watcher,
@@ -469,8 +474,18 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             Ok(schedules) => schedules,
             Err(e) => return self.problem("Could not re-read the schedules", &e),
         };
-        // Only now: had the read failed, the next look would try again.
+        let settings = match self.store.settings() {
+            Ok(settings) => settings,
+            Err(e) => return self.problem("Could not re-read the settings", &e),
+        };
+        // Only now: had a read failed, the next look would try again.
         self.data_version = version;
+        if settings != self.settings_seen {
+            info!("the settings in the database changed; following them");
+            self.robot_names = settings.robot_process_names.clone();
+            self.settings_seen = settings.clone();
+            self.emit(Event::Settings { settings });
+        }
         let mut changed: Vec<Uuid> = schedules
             .iter()
             .filter(|s| {
