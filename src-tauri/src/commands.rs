@@ -369,10 +369,15 @@ pub fn set_autostart(app: AppHandle, enabled: bool) -> Result<bool, IpcError> {
 /// Opens the folder with Deckhand's log files in the file manager.
 #[tauri::command]
 pub fn open_logs_folder(app: AppHandle) -> Result<String, IpcError> {
-    use tauri_plugin_opener::OpenerExt;
     let db = deckhand::config::resolve_db_path(None)?;
-    let folder = deckhand::config::log_folder(&db);
-    std::fs::create_dir_all(&folder)
+    open_folder(&app, &deckhand::config::log_folder(&db))
+}
+
+/// Creates `folder` (readable by this user only) if it is missing and opens it in the file
+/// manager; returns its path as shown to the person.
+fn open_folder(app: &AppHandle, folder: &std::path::Path) -> Result<String, IpcError> {
+    use tauri_plugin_opener::OpenerExt;
+    deckhand::config::private::create_folder(folder)
         .map_err(|e| IpcError::new("io", format!("Could not create {}: {e}", folder.display())))?;
     let shown = folder.to_string_lossy().into_owned();
     app.opener()
@@ -754,13 +759,5 @@ pub async fn backup_now() -> Result<BackupReport, IpcError> {
 /// Opens the backups folder in the file manager (created if there is none yet).
 #[tauri::command]
 pub fn open_backups_folder(app: AppHandle) -> Result<String, IpcError> {
-    use tauri_plugin_opener::OpenerExt;
-    let folder = deckhand::backup::default_folder(&database()?);
-    deckhand::config::private::create_folder(&folder)
-        .map_err(|e| IpcError::new("io", format!("Could not create {}: {e}", folder.display())))?;
-    let shown = folder.to_string_lossy().into_owned();
-    app.opener()
-        .open_path(&shown, None::<&str>)
-        .map_err(|e| IpcError::new("io", format!("Could not open {shown}: {e}")))?;
-    Ok(shown)
+    open_folder(&app, &deckhand::backup::default_folder(&database()?))
 }

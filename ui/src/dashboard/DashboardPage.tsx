@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { IconPlayerPause, IconPlugConnectedX, IconRefreshAlert } from '@tabler/icons-react';
 import { useState } from 'react';
 
@@ -16,6 +16,7 @@ import { robotStatus } from './robot';
 import { RobotCard } from './RobotCard';
 import { RunningRuns } from './RunningRuns';
 import { WaitingRuns } from './WaitingRuns';
+import { Loading } from '../components/Loading';
 
 /** What the robot is doing, what runs, what needs a person, and what is next. */
 export function DashboardPage() {
@@ -74,12 +75,7 @@ export function DashboardPage() {
         retrying={dashboard.isFetching}
       />
     ) : (
-      <Center py={80}>
-        <Group gap="sm">
-          <Loader size="sm" />
-          <Text c="dimmed">Loading the dashboard…</Text>
-        </Group>
-      </Center>
+      <Loading py={80}>Loading the dashboard…</Loading>
     );
   } else {
     const data = dashboard.data;

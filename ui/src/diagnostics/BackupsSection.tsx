@@ -1,4 +1,4 @@
-import { Badge, Button, Center, Code, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Code, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { IconDatabaseExport, IconFolderOpen } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -13,6 +13,7 @@ import { useSettings } from '../settings/queries';
 import { CodeText } from './CodeText';
 import { fileName, sizeText } from './format';
 import { useBackupNow, useBackups } from './queries';
+import { Loading } from '../components/Loading';
 
 /** Backups listed on one page; more are paged. */
 export const BACKUPS_PAGE_SIZE = 20;
@@ -38,12 +39,7 @@ export function BackupsSection() {
         </Stack>
 
         {backups.isPending ? (
-          <Center py={32}>
-            <Group gap="sm">
-              <Loader size="sm" />
-              <Text c="dimmed">Loading the backups…</Text>
-            </Group>
-          </Center>
+          <Loading py={32}>Loading the backups…</Loading>
         ) : backups.isError ? (
           <CommandErrorAlert
             title="The backups could not be listed"

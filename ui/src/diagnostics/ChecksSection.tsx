@@ -1,4 +1,4 @@
-import { Badge, Button, Center, Divider, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Divider, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconCircleX, IconRefresh } from '@tabler/icons-react';
 import { Fragment, type ComponentType } from 'react';
 
@@ -8,6 +8,7 @@ import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { formatInstant } from '../schedules/format';
 import { CodeText } from './CodeText';
 import { useDiagnostics } from './queries';
+import { Loading } from '../components/Loading';
 
 /** How each level looks: an icon, a word and a colour, so colour is never the only sign. */
 export const LEVEL_LOOK: Record<
@@ -93,12 +94,7 @@ export function ChecksSection() {
           </Button>
         </Group>
         {diagnostics.isPending ? (
-          <Center py={40}>
-            <Group gap="sm">
-              <Loader size="sm" />
-              <Text c="dimmed">Checking… the mail server may take up to 5 seconds to answer.</Text>
-            </Group>
-          </Center>
+          <Loading>Checking… the mail server may take up to 5 seconds to answer.</Loading>
         ) : diagnostics.isError ? (
           <CommandErrorAlert
             title="The checks could not be run"

@@ -1,4 +1,4 @@
-import { Alert, Button, Center, EmptyState, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, EmptyState, Group, Stack, Text, Title } from '@mantine/core';
 import { IconAlertCircle, IconDownload, IconFilterOff, IconHistory } from '@tabler/icons-react';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -13,6 +13,7 @@ import { dayRangeToInstants } from './dayRange';
 import { hasFilters, HistoryFilters, NO_FILTERS, type HistoryFilterValues } from './HistoryFilters';
 import { HistoryTable } from './HistoryTable';
 import { RunDetails } from './RunDetails';
+import { Loading } from '../components/Loading';
 
 const PAGE_SIZE = 50;
 
@@ -90,12 +91,7 @@ export function HistoryPage() {
       <HistoryFilters value={filters} onChange={changeFilters} />
 
       {history.isPending ? (
-        <Center py={80}>
-          <Group gap="sm">
-            <Loader size="sm" />
-            <Text c="dimmed">Loading history…</Text>
-          </Group>
-        </Center>
+        <Loading py={80}>Loading history…</Loading>
       ) : history.isError ? (
         <CommandErrorAlert
           title="The history could not be loaded"

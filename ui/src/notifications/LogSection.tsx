@@ -1,4 +1,4 @@
-import { Badge, Center, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 
 import type { Channel } from '../bindings/Channel';
@@ -9,6 +9,7 @@ import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { Pager } from '../components/Pager';
 import { EVENT_LABELS } from './events';
 import { LOG_PAGE_SIZE, useContacts, useNotificationLog, usePendingNotifications } from './queries';
+import { Loading } from '../components/Loading';
 
 /** Who a message is for, as a person reads it. */
 export function recipient(
@@ -37,17 +38,6 @@ export function LogSection() {
   );
 }
 
-function Loading({ what }: { what: string }) {
-  return (
-    <Center py={32}>
-      <Group gap="sm">
-        <Loader size="sm" />
-        <Text c="dimmed">Loading {what}…</Text>
-      </Group>
-    </Center>
-  );
-}
-
 function PendingMessages() {
   const pending = usePendingNotifications();
   const contacts = useContacts();
@@ -61,7 +51,7 @@ function PendingMessages() {
         </Text>
       </Stack>
       {pending.isPending ? (
-        <Loading what="waiting messages" />
+        <Loading py={32}>Loading waiting messages…</Loading>
       ) : pending.isError ? (
         <CommandErrorAlert
           title="The waiting messages could not be loaded"
@@ -136,7 +126,7 @@ function SentMessages() {
         </Text>
       </Stack>
       {log.isPending ? (
-        <Loading what="the notification log" />
+        <Loading py={32}>Loading the notification log…</Loading>
       ) : log.isError ? (
         <CommandErrorAlert
           title="The notification log could not be loaded"

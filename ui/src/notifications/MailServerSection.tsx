@@ -1,10 +1,11 @@
-import { Center, Divider, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Divider, Stack, Text, Title } from '@mantine/core';
 
 import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { useSmtpSettings } from './queries';
 import { SmtpForm } from './SmtpForm';
 import { SmtpPassword } from './SmtpPassword';
 import { TestEmail } from './TestEmail';
+import { Loading } from '../components/Loading';
 
 /** The mail server Deckhand sends through, its password, and a test message. */
 export function MailServerSection() {
@@ -12,12 +13,7 @@ export function MailServerSection() {
 
   if (smtp.isPending) {
     return (
-      <Center py={40}>
-        <Group gap="sm">
-          <Loader size="sm" />
-          <Text c="dimmed">Loading the mail server settings…</Text>
-        </Group>
-      </Center>
+      <Loading>Loading the mail server settings…</Loading>
     );
   }
   if (smtp.isError) {

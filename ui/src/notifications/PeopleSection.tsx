@@ -1,18 +1,4 @@
-import {
-  ActionIcon,
-  Badge,
-  Button,
-  Center,
-  Group,
-  Loader,
-  Modal,
-  Paper,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Modal, Paper, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -23,6 +9,7 @@ import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { ContactModal } from './ContactModal';
 import { EVENT_LABELS, sortEvents } from './events';
 import { notificationKeys, useContacts } from './queries';
+import { Loading } from '../components/Loading';
 
 /** The people who get email, what they hear about, and adding, editing and removing them. */
 export function PeopleSection() {
@@ -50,12 +37,7 @@ export function PeopleSection() {
       </Group>
 
       {contacts.isPending ? (
-        <Center py={40}>
-          <Group gap="sm">
-            <Loader size="sm" />
-            <Text c="dimmed">Loading contacts…</Text>
-          </Group>
-        </Center>
+        <Loading>Loading contacts…</Loading>
       ) : contacts.isError ? (
         <CommandErrorAlert
           title="The contacts could not be loaded"

@@ -1,15 +1,4 @@
-import {
-  Button,
-  Center,
-  CloseButton,
-  Group,
-  Loader,
-  SegmentedControl,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, CloseButton, Group, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 
@@ -26,6 +15,7 @@ import { ScheduleDrawer, type Editing } from './ScheduleDrawer';
 import { ScheduleTable } from './ScheduleTable';
 import { matchesSearch, sortSchedules, type Sort, type SortColumn } from './tableOrder';
 import { useRowActions, type Outcome } from './useRowActions';
+import { Loading } from '../components/Loading';
 
 /** Rows per page: a thousand schedules in one table is slow to draw and to read. */
 export const SCHEDULES_PAGE_SIZE = 50;
@@ -106,12 +96,7 @@ export function SchedulesPage() {
       {outcome !== null && <ActionOutcome outcome={outcome} onDismiss={() => { setOutcome(null); }} />}
 
       {schedules.isPending ? (
-        <Center py={80}>
-          <Group gap="sm">
-            <Loader size="sm" />
-            <Text c="dimmed">Loading schedules…</Text>
-          </Group>
-        </Center>
+        <Loading py={80}>Loading schedules…</Loading>
       ) : schedules.isError ? (
         <CommandErrorAlert
           title="The schedules could not be loaded"

@@ -1,10 +1,11 @@
-import { Center, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 
 import type { AuditAction } from '../bindings/AuditAction';
 import { commands } from '../ipc';
 import { formatInstant } from '../schedules/format';
 import { CommandErrorAlert } from '../components/CommandErrorAlert';
+import { Loading } from '../components/Loading';
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
   schedule_created: 'Schedule created',
@@ -46,12 +47,7 @@ export function AuditLog() {
         </Text>
       </Stack>
       {audit.isPending ? (
-        <Center py={32}>
-          <Group gap="sm">
-            <Loader size="sm" />
-            <Text c="dimmed">Loading the audit log…</Text>
-          </Group>
-        </Center>
+        <Loading py={32}>Loading the audit log…</Loading>
       ) : audit.isError ? (
         <CommandErrorAlert
           title="The audit log could not be loaded"

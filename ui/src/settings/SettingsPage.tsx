@@ -1,4 +1,4 @@
-import { Code, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Code, Paper, Stack, Text, Title } from '@mantine/core';
 
 import type { AppSettings } from '../bindings/AppSettings';
 import { displayTimeZone } from '../schedules/format';
@@ -7,6 +7,7 @@ import { ThisPc } from './ThisPc';
 import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { useSettings } from './queries';
 import { SettingField, type SettingSpec } from './SettingField';
+import { Loading } from '../components/Loading';
 
 const VENUS: SettingSpec[] = [
   {
@@ -149,12 +150,7 @@ export function SettingsPage() {
         </Text>
       </Stack>
       {settings.isPending ? (
-        <Center py={80}>
-          <Group gap="sm">
-            <Loader size="sm" />
-            <Text c="dimmed">Loading settings…</Text>
-          </Group>
-        </Center>
+        <Loading py={80}>Loading settings…</Loading>
       ) : settings.isError ? (
         <CommandErrorAlert
           title="The settings could not be loaded"
