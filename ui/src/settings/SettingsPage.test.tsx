@@ -43,6 +43,18 @@ function storeWith(initial: AppSettings) {
   };
 }
 
+/** `setSetting` refuses the first save, naming `field` with `message` (as the core does), then
+ * stores `next`. Returns the spy. */
+function refusedOnceThenSaved(field: string, message: string, next: AppSettings) {
+  const stored = storeWith(settings);
+  return vi
+    .spyOn(commands, 'setSetting')
+    .mockRejectedValueOnce(
+      new CommandError({ code: 'invalid_input', message: 'Not valid.', fields: [{ field, message }], current: null }),
+    )
+    .mockImplementationOnce(stored(next));
+}
+
 function input(label: RegExp) {
   return screen.getByLabelText<HTMLInputElement>(label);
 }
@@ -96,23 +108,11 @@ describe('SettingsPage', () => {
   });
 
   test("saves one setting, showing the core's message under it when refused", async () => {
-    const stored = storeWith(settings);
-    const save = vi
-      .spyOn(commands, 'setSetting')
-      .mockRejectedValueOnce(
-        new CommandError({
-          code: 'invalid_input',
-          message: 'Not valid.',
-          fields: [
-            {
-              field: 'max_concurrent_runs',
-              message: "'40' is not allowed for max_concurrent_runs: give a whole number of runs from 1 to 32.",
-            },
-          ],
-          current: null,
-        }),
-      )
-      .mockImplementationOnce(stored({ ...settings, maxConcurrentRuns: 2 }));
+    const save = refusedOnceThenSaved(
+      'max_concurrent_runs',
+      "'40' is not allowed for max_concurrent_runs: give a whole number of runs from 1 to 32.",
+      { ...settings, maxConcurrentRuns: 2 },
+    );
     renderWithApp(<SettingsPage />);
     await screen.findByRole('heading', { name: 'VENUS' });
     const saveRuns = button('Save Runs at the same time');
@@ -239,23 +239,11 @@ describe('SettingsPage', () => {
   });
 
   test('backups to keep is a number; a refused count shows the message under it and keeps what is stored', async () => {
-    const stored = storeWith(settings);
-    const save = vi
-      .spyOn(commands, 'setSetting')
-      .mockRejectedValueOnce(
-        new CommandError({
-          code: 'invalid_input',
-          message: 'Not valid.',
-          fields: [
-            {
-              field: 'backup_keep',
-              message: "'0' is not allowed for backup_keep: give a whole number of backups from 1 to 365.",
-            },
-          ],
-          current: null,
-        }),
-      )
-      .mockImplementationOnce(stored({ ...settings, backupKeep: 30 }));
+    const save = refusedOnceThenSaved(
+      'backup_keep',
+      "'0' is not allowed for backup_keep: give a whole number of backups from 1 to 365.",
+      { ...settings, backupKeep: 30 },
+    );
     renderWithApp(<SettingsPage />);
     await screen.findByRole('heading', { name: 'Logs and backups' });
     expect(input(/^Backups to keep/).value, '14 unless changed').toBe('14');
