@@ -1,6 +1,6 @@
 import { Button, CloseButton, Group, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 
 import type { Schedule } from '../bindings/Schedule';
 import type { ScheduleListFilter } from '../bindings/ScheduleListFilter';
@@ -13,7 +13,7 @@ import { displayTimeZone } from './format';
 import { useSchedules } from './queries';
 import { ScheduleDrawer, type Editing } from './ScheduleDrawer';
 import { ScheduleTable } from './ScheduleTable';
-import { matchesSearch, sortSchedules, type Sort, type SortColumn } from './tableOrder';
+import { filterSchedules, sortSchedules, type Sort, type SortColumn } from './tableOrder';
 import { useRowActions, type Outcome } from './useRowActions';
 import { Loading } from '../components/Loading';
 
@@ -46,14 +46,19 @@ export function SchedulesPage() {
     report: setOutcome,
   });
 
-  const toggleSort = (column: SortColumn) => {
+  // The handlers the rows get keep their identity from one render to the next, so a row whose
+  // schedule did not change is not drawn again (ScheduleTable memoises rows).
+  const toggleSort = useCallback((column: SortColumn) => {
     setPage(0);
     setSort((current) =>
       current.column === column
         ? { column, direction: current.direction === 'ascending' ? 'descending' : 'ascending' }
         : { column, direction: 'ascending' },
     );
-  };
+  }, []);
+  const edit = useCallback((schedule: Schedule) => {
+    setEditing({ kind: 'edit', id: schedule.id });
+  }, []);
   const create = () => {
     setEditing({ kind: 'create' });
   };
@@ -61,15 +66,19 @@ export function SchedulesPage() {
     setOutcome({ kind: 'done', message });
   };
 
-  const matching = schedules.data === undefined ? [] : sortSchedules(
-    schedules.data.filter((schedule) => matchesSearch(schedule, search)),
-    sort,
+  // The box shows each key at once; the table follows the search at a lower priority, so typing
+  // never waits for rows to be drawn, and a key typed meanwhile replaces a table not yet shown.
+  const searched = useDeferredValue(search);
+  const sorted = useMemo(
+    () => (schedules.data === undefined ? [] : sortSchedules(schedules.data, sort)),
+    [schedules.data, sort],
   );
+  const matching = useMemo(() => filterSchedules(sorted, searched), [sorted, searched]);
   // A page past the end (schedules archived or deleted meanwhile) shows the last one.
   const pages = Math.max(1, Math.ceil(matching.length / SCHEDULES_PAGE_SIZE));
   const current = Math.min(page, pages - 1);
   const first = current * SCHEDULES_PAGE_SIZE;
-  const shown = matching.slice(first, first + SCHEDULES_PAGE_SIZE);
+  const shown = useMemo(() => matching.slice(first, first + SCHEDULES_PAGE_SIZE), [matching, first]);
 
   return (
     <Stack gap="lg" maw={1400}>
@@ -133,7 +142,7 @@ export function SchedulesPage() {
           />
           {matching.length === 0 ? (
             <Text c="dimmed" py="lg">
-              No schedule&apos;s name or method contains “{search.trim()}”. Check the spelling, or clear the search.
+              No schedule&apos;s name or method contains “{searched.trim()}”. Check the spelling, or clear the search.
             </Text>
           ) : (
             <ScheduleTable
@@ -141,7 +150,7 @@ export function SchedulesPage() {
               sort={sort}
               onSort={toggleSort}
               busyId={busyId}
-              onEdit={(schedule) => { setEditing({ kind: 'edit', id: schedule.id }); }}
+              onEdit={edit}
               onAction={act}
               onDelete={setDeleting}
             />

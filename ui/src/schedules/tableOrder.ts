@@ -10,12 +10,13 @@ export interface Sort {
   direction: SortDirection;
 }
 
-/** Name or method path contains the text, ignoring case; blank text matches everything. */
-export function matchesSearch(schedule: Schedule, text: string): boolean {
+/** The schedules whose name or method path contains the text, ignoring case, in their order; blank text keeps all. */
+export function filterSchedules(schedules: readonly Schedule[], text: string): readonly Schedule[] {
   const needle = text.trim().toLocaleLowerCase();
-  if (needle === '') return true;
-  return (
-    schedule.name.toLocaleLowerCase().includes(needle) || schedule.methodPath.toLocaleLowerCase().includes(needle)
+  if (needle === '') return schedules;
+  return schedules.filter(
+    (schedule) =>
+      schedule.name.toLocaleLowerCase().includes(needle) || schedule.methodPath.toLocaleLowerCase().includes(needle),
   );
 }
 
@@ -27,7 +28,10 @@ const STATUS_RANK: Record<ScheduleStatus, number> = {
   archived: 3,
 };
 
-const byName = (a: Schedule, b: Schedule) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
+// One collator for every comparison: `localeCompare` with options may set up a new one on each
+// call, and sorting a thousand schedules makes about ten thousand calls.
+const NAMES = new Intl.Collator(undefined, { sensitivity: 'base' });
+const byName = (a: Schedule, b: Schedule) => NAMES.compare(a.name, b.name);
 
 function compareInstants(a: string | null, b: string | null, direction: SortDirection): number {
   // A schedule with no next run (or never run) sorts last whichever way the column is turned.

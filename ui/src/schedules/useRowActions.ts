@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 
 import type { Schedule } from '../bindings/Schedule';
 import { commands, toCommandError, type CommandError } from '../ipc';
@@ -81,8 +82,12 @@ export function useRowActions({
     onSettled: () => invalidateAfterChange(client),
   });
 
+  // `mutate` keeps its identity across renders, and so does `act`: the table's rows are memoised on it.
+  const { mutate } = mutation;
+  const act = useCallback((action: RowAction, schedule: Schedule) => { mutate({ action, schedule }); }, [mutate]);
+
   return {
-    act: (action: RowAction, schedule: Schedule) => { mutation.mutate({ action, schedule }); },
+    act,
     busyId: mutation.isPending ? mutation.variables.schedule.id : null,
   };
 }
