@@ -369,7 +369,9 @@ fn preview_lists_the_next_runs() {
 #[cfg(unix)]
 #[test]
 fn one_engine_per_database_even_after_a_crash() {
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
+
+    use crate::support::wait::wait_for;
     let cli = Cli::new();
     let start = || {
         Command::new(env!("CARGO_BIN_EXE_deckhand"))
@@ -382,11 +384,11 @@ fn one_engine_per_database_even_after_a_crash() {
     };
     let lock = EngineLockPath(cli.db.with_file_name("cli.sqlite3.engine-lock"));
     let mut first = start();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !lock.held_by(first.id()) {
-        assert!(Instant::now() < deadline, "the first engine took the lock");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for(
+        "the first engine to take the lock",
+        Duration::from_secs(10),
+        || lock.held_by(first.id()),
+    );
     let second = cli.run(&["run"]);
     assert_eq!(second.status.code(), Some(2));
     assert!(
@@ -398,14 +400,11 @@ fn one_engine_per_database_even_after_a_crash() {
     first.kill().unwrap(); // SIGKILL: no clean-up at all
     first.wait().unwrap();
     let mut third = start();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !lock.held_by(third.id()) {
-        assert!(
-            Instant::now() < deadline,
-            "a crashed engine does not block the next start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for(
+        "the next engine to take the lock a crashed one left",
+        Duration::from_secs(10),
+        || lock.held_by(third.id()),
+    );
     third.kill().unwrap();
     third.wait().unwrap();
 }

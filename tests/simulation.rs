@@ -1,11 +1,12 @@
 //! The first start on a machine without VENUS sets up the simulator.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use deckhand::model::SettingKey;
 use deckhand::simulation::{self, DEMO_METHODS, FirstStart};
 
-use crate::support::cli::{engine, ok, wait_for};
+use crate::support::cli::{engine, ok};
+use crate::support::wait::{wait_for, wait_until};
 use crate::support::{ACTOR, TestStore};
 
 #[test]
@@ -102,20 +103,14 @@ fn deckhand_run_on_a_fresh_machine_runs_the_simulator() {
         &at,
     ]);
     let id = created["id"].as_str().unwrap().to_owned();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        let history = deckhand(&["--json", "history", "--schedule", &id]);
-        let status = history["entries"][0]["run"]["status"]
-            .as_str()
-            .map(str::to_owned);
-        if status.as_deref() == Some("completed") || Instant::now() > deadline {
-            break (status, history);
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let mut history = serde_json::Value::Null;
+    let completed = wait_until(Duration::from_secs(20), || {
+        history = deckhand(&["--json", "history", "--schedule", &id]);
+        history["entries"][0]["run"]["status"] == "completed"
+    });
     engine.stop();
-    assert_eq!(status.0.as_deref(), Some("completed"), "{}", status.1);
-    let run = &status.1["entries"][0]["run"];
+    assert!(completed, "the run completed: {history}");
+    let run = &history["entries"][0]["run"];
     assert!(
         run["traceFile"]
             .as_str()

@@ -2,7 +2,7 @@
 //! changes made by another connection (as the CLI makes them) picked up without being told.
 
 use std::sync::Arc;
-use std::time::{Duration as StdDuration, Instant};
+use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
 use deckhand::clock::{Clock, SystemClock};
@@ -13,6 +13,7 @@ use deckhand::store::Store;
 
 use super::fakes::FakeMonitor;
 use crate::support::TestStore;
+use crate::support::wait::{Timer, wait_until_async};
 
 fn once_in(method: &str, seconds: i64) -> ScheduleDraft {
     ScheduleDraft {
@@ -27,18 +28,6 @@ fn once_in(method: &str, seconds: i64) -> ScheduleDraft {
         stuck_minutes: None,
         active: true,
     }
-}
-
-/// Waits (for real) until `done` holds, at most `limit`.
-async fn wait_for(limit: StdDuration, mut done: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if done() {
-            return true;
-        }
-        tokio::time::sleep(StdDuration::from_millis(20)).await;
-    }
-    done()
 }
 
 #[cfg(unix)]
@@ -109,7 +98,7 @@ async fn real_processes_run_and_their_exit_codes_decide_the_outcome() {
             .filter(|r| r.status.is_terminal())
     };
     assert!(
-        wait_for(StdDuration::from_secs(10), || finished(a.id).is_some()
+        wait_until_async(StdDuration::from_secs(10), || finished(a.id).is_some()
             && finished(b.id).is_some())
         .await,
         "both ran"
@@ -154,7 +143,7 @@ async fn a_schedule_added_by_another_program_is_picked_up_within_a_second() {
     let mut cli = Store::open(&db.path(), clock.clone()).unwrap();
     cli.create_schedule(&once_in("Prep.med", 2), "cli").unwrap();
     assert!(
-        wait_for(StdDuration::from_secs(5), || !runner
+        wait_until_async(StdDuration::from_secs(5), || !runner
             .launch_times("Prep.med")
             .is_empty())
         .await,
@@ -186,6 +175,7 @@ async fn a_pause_set_by_another_program_is_followed_and_so_is_the_resume() {
     window
         .create_schedule(&once_in("Prep.med", 1), "Ann")
         .unwrap();
+    let limit = Timer::start(StdDuration::from_secs(5));
     let paused = tokio::time::timeout(StdDuration::from_secs(5), async {
         loop {
             if let Ok(deckhand::engine::Event::Engine { paused: true, .. }) = events.recv().await {
@@ -194,7 +184,7 @@ async fn a_pause_set_by_another_program_is_followed_and_so_is_the_resume() {
         }
     })
     .await;
-    assert!(paused.is_ok(), "the engine said it is paused");
+    assert!(limit.end(paused.is_ok()), "the engine said it is paused");
     tokio::time::sleep(StdDuration::from_secs(2)).await;
     assert!(
         runner.launch_times("Prep.med").is_empty(),
@@ -203,7 +193,7 @@ async fn a_pause_set_by_another_program_is_followed_and_so_is_the_resume() {
 
     assert!(window.set_scheduler_paused(false, "Ann").unwrap());
     assert!(
-        wait_for(StdDuration::from_secs(5), || !runner
+        wait_until_async(StdDuration::from_secs(5), || !runner
             .launch_times("Prep.med")
             .is_empty())
         .await,

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration as StdDuration, Instant};
+use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
 use deckhand::clock::{Clock, SystemClock};
@@ -16,6 +16,7 @@ use deckhand::simulation::DEMO_METHODS;
 use deckhand::store::Store;
 
 use crate::support::TestStore;
+use crate::support::wait::{Timer, wait_until_async};
 
 const SIM: &str = env!("CARGO_BIN_EXE_deckhand-sim");
 
@@ -120,17 +121,6 @@ impl Lab {
     }
 }
 
-async fn wait_for(limit: StdDuration, mut done: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if done() {
-            return true;
-        }
-        tokio::time::sleep(StdDuration::from_millis(50)).await;
-    }
-    done()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_outcome_through_the_engine() {
     let lab = Lab::new();
@@ -151,9 +141,9 @@ async fn every_outcome_through_the_engine() {
         missing.id,
     ];
     assert!(
-        wait_for(StdDuration::from_secs(20), || all.iter().all(|id| lab
-            .last_run(*id)
-            .is_some_and(|r| r.status.is_terminal())))
+        wait_until_async(StdDuration::from_secs(20), || all
+            .iter()
+            .all(|id| lab.last_run(*id).is_some_and(|r| r.status.is_terminal())))
         .await,
         "every run ended: {:?}",
         all.iter()
@@ -277,11 +267,10 @@ async fn an_operator_aborts_a_stuck_run_from_deckhand() {
     let stuck = lab.once("Demo - stuck on a dialog.med", 5);
     let engine = lab.start();
     assert!(
-        wait_for(StdDuration::from_secs(10), || lab
-            .last_run(stuck.id)
-            .is_some_and(
-                |r| r.status == RunStatus::Running && r.trace_file.is_some()
-            ))
+        wait_until_async(StdDuration::from_secs(10), || {
+            lab.last_run(stuck.id)
+                .is_some_and(|r| r.status == RunStatus::Running && r.trace_file.is_some())
+        })
         .await
     );
     let run = lab.last_run(stuck.id).unwrap();
@@ -291,7 +280,7 @@ async fn an_operator_aborts_a_stuck_run_from_deckhand() {
         .await
         .expect("the abort is accepted");
     assert!(
-        wait_for(StdDuration::from_secs(10), || lab
+        wait_until_async(StdDuration::from_secs(10), || lab
             .last_run(stuck.id)
             .is_some_and(|r| r.status == RunStatus::Aborted))
         .await
@@ -339,14 +328,15 @@ async fn a_silent_trace_is_reported_stuck_and_resumes_nothing_on_its_own() {
     // The engine drives the follower by awaiting `finished` in a task of its own; so here.
     let finished = tokio::spawn(launched.finished);
     let mut seen = Vec::new();
-    let deadline = Instant::now() + StdDuration::from_secs(10);
-    while !seen.iter().any(|p| matches!(p, Progress::Stuck { .. })) && Instant::now() < deadline {
+    let limit = Timer::start(StdDuration::from_secs(10));
+    while !seen.iter().any(|p| matches!(p, Progress::Stuck { .. })) && !limit.expired() {
         if let Ok(Some(p)) =
             tokio::time::timeout(StdDuration::from_millis(200), progress.recv()).await
         {
             seen.push(p);
         }
     }
+    limit.end(seen.iter().any(|p| matches!(p, Progress::Stuck { .. })));
     assert!(
         matches!(seen.first(), Some(Progress::TraceFound(_))),
         "{seen:?}"
@@ -388,7 +378,7 @@ async fn a_foreign_simulator_run_makes_the_robot_busy() {
     let foreign: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
     let schedule = lab.once("Demo - completes.med", 5);
     let _engine = lab.start();
-    let waiting = wait_for(StdDuration::from_secs(10), || {
+    let waiting = wait_until_async(StdDuration::from_secs(10), || {
         lab.last_run(schedule.id)
             .is_some_and(|r| r.status == RunStatus::Waiting)
     })
@@ -415,7 +405,7 @@ async fn an_abort_asked_for_by_another_program_is_carried_out() {
     let stuck = lab.once("Demo - stuck on a dialog.med", 5);
     let _engine = lab.start();
     assert!(
-        wait_for(StdDuration::from_secs(10), || lab
+        wait_until_async(StdDuration::from_secs(10), || lab
             .last_run(stuck.id)
             .is_some_and(|r| r.status == RunStatus::Running))
         .await
@@ -423,7 +413,7 @@ async fn an_abort_asked_for_by_another_program_is_carried_out() {
     let run = lab.last_run(stuck.id).unwrap();
     lab.store().request_abort(run.id, "Bob").unwrap();
     assert!(
-        wait_for(StdDuration::from_secs(10), || {
+        wait_until_async(StdDuration::from_secs(10), || {
             lab.last_run(stuck.id)
                 .is_some_and(|r| r.status == RunStatus::Aborted)
                 && lab
@@ -489,7 +479,7 @@ async fn alerts_follow_state_changes_not_repetitions() {
         .unwrap();
         let run = engine.run_now(schedule.id, "Dr. Test").await.unwrap();
         assert!(
-            wait_for(StdDuration::from_secs(15), || lab
+            wait_until_async(StdDuration::from_secs(15), || lab
                 .store()
                 .get_run(run.id)
                 .is_ok_and(|r| r.status.is_terminal()))

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use deckhand::model::{RunStatus, ScheduleListFilter};
 
 use super::locked::{once, status_of};
-use crate::support::faults::{DECKHAND, SimLab, wait_until};
+use crate::support::faults::{DECKHAND, SimLab};
+use crate::support::wait::wait_until;
 
 /// A small tmpfs, unmounted on drop.
 struct SmallDisk {

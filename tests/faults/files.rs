@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use deckhand::model::{Run, RunStatus, SettingKey};
 
 use super::locked::{deckhand_run, once};
-use crate::support::faults::{SimLab, wait_until};
+use crate::support::faults::SimLab;
+use crate::support::wait::wait_until;
 
 fn last_run(lab: &SimLab, schedule: uuid::Uuid) -> Option<Run> {
     let query = deckhand::model::HistoryQuery {

@@ -19,8 +19,9 @@ use rustix::process::Signal;
 use uuid::Uuid;
 
 use crate::support::faults::{
-    DECKHAND, Reaper, Rng, SimLab, kill_all_named, processes_named, seed, signal, wait_until,
+    DECKHAND, Reaper, Rng, SimLab, kill_all_named, processes_named, seed, signal,
 };
+use crate::support::wait::wait_until;
 
 /// At least this many kills.
 const KILLS: usize = 200;

@@ -9,7 +9,8 @@ use chrono::Utc;
 use deckhand::model::{Recurrence, RunStatus, ScheduleDraft, ScheduleListFilter};
 use deckhand::store::BUSY_TIMEOUT;
 
-use crate::support::faults::{DECKHAND, SimLab, wait_until};
+use crate::support::faults::{DECKHAND, SimLab};
+use crate::support::wait::wait_until;
 
 /// How long the other program holds the lock: past the busy timeout of the due-run write
 /// and then of the finished run's (the engine waits out one before the other).

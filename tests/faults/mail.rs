@@ -98,7 +98,7 @@ fn a_mail_server_down_through_many_events_and_restarts_gets_each_message_once() 
             }
         }
         // The delivery task has tried (and found the server down) before it stops.
-        let tried = crate::support::faults::wait_until(Duration::from_secs(20), || {
+        let tried = crate::support::wait::wait_until(Duration::from_secs(20), || {
             emails_waiting(&path).iter().any(|e| e.attempts > 0)
         });
         assert!(tried, "life {life}: the delivery task tried the server");
@@ -113,12 +113,12 @@ fn a_mail_server_down_through_many_events_and_restarts_gets_each_message_once() 
 
     let server = MailServer::start_on(port);
     let outbox = start();
-    let delivered = crate::support::faults::wait_until(Duration::from_secs(60), || {
+    let delivered = crate::support::wait::wait_until(Duration::from_secs(60), || {
         emails_waiting(&path).is_empty()
     });
     assert!(delivered, "{} still waiting", emails_waiting(&path).len());
     // Time for a duplicate, were there one, to arrive.
-    assert!(!crate::support::faults::wait_until(
+    assert!(!crate::support::wait::wait_until(
         Duration::from_millis(700),
         || { server.messages().len() > queued }
     ));

@@ -20,6 +20,7 @@ use deckhand::store::Store;
 use uuid::Uuid;
 
 use crate::support::hostile::odd_method_names;
+use crate::support::wait::Timer;
 
 /// A folder of odd method files and a store whose settings point at them.
 struct Bench {
@@ -104,9 +105,10 @@ impl Bench {
         }
         let mut done = Vec::new();
         for (name, pid, finished) in launches {
-            let outcome = tokio::time::timeout(Duration::from_secs(20), finished)
-                .await
-                .unwrap_or_else(|_| panic!("{name:?} finished"));
+            let limit = Timer::start(Duration::from_secs(20));
+            let outcome = tokio::time::timeout(Duration::from_secs(20), finished).await;
+            limit.end(outcome.is_ok());
+            let outcome = outcome.unwrap_or_else(|_| panic!("{name:?} finished"));
             done.push((name, pid, outcome));
         }
         done

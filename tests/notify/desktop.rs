@@ -11,7 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use super::MailServer;
-use crate::support::cli::{command, loopback_mail_server, ok, wait_for};
+use crate::support::cli::{command, loopback_mail_server, ok};
+use crate::support::wait::wait_for;
 
 /// Child processes killed on drop, last started first.
 struct Processes(Vec<Child>);

@@ -3,10 +3,12 @@
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use deckhand::model::{EventKind, SmtpSettings, TlsMode};
 use deckhand::notify::{self, Facts};
+
+use crate::support::wait::{wait_for, wait_until};
 
 use crate::support::t;
 
@@ -53,11 +55,11 @@ impl MailServer {
             .arg(&maildir)
             .spawn()
             .expect("python3 -m aiosmtpd (scripts/setup.sh installs it)");
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "aiosmtpd listens on {port}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_for(
+            &format!("aiosmtpd listening on {port}"),
+            Duration::from_secs(15),
+            || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
+        );
         MailServer {
             child,
             port,
@@ -162,10 +164,7 @@ fn an_email_reaches_a_real_smtp_server_with_proper_headers() {
         answer.starts_with("250"),
         "the server's answer is reported: {answer}"
     );
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while server.messages().is_empty() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until(Duration::from_secs(5), || !server.messages().is_empty());
     let messages = server.messages();
     assert_eq!(messages.len(), 1);
     let mail = &messages[0];

@@ -2,7 +2,7 @@
 //! people who asked, through a real SMTP server that may be down for a while.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use deckhand::clock::{Clock, SystemClock};
 use deckhand::model::{
@@ -13,6 +13,7 @@ use deckhand::secrets::Secrets;
 use deckhand::store::Store;
 
 use super::{MailServer, free_port, settings};
+use crate::support::wait::{wait_for_explained, wait_until};
 use crate::support::{ACTOR, daily};
 
 /// A database on the real clock (retries are timed by it).
@@ -70,16 +71,14 @@ impl Lab {
         self.connect().pending_outbox(1000).unwrap().len()
     }
 
+    #[track_caller]
     fn wait_until_delivered(&self, within: Duration) {
-        let deadline = Instant::now() + within;
-        while self.pending() > 0 {
-            assert!(
-                Instant::now() < deadline,
-                "every message is delivered within {within:?}: {:?}",
-                self.connect().pending_outbox(1000).unwrap()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_for_explained(
+            "every message delivered",
+            within,
+            || self.pending() == 0,
+            || format!("{:?}", self.connect().pending_outbox(1000).unwrap()),
+        );
     }
 
     fn log_count(&self, channel: &str, status: &str) -> i64 {
@@ -267,31 +266,24 @@ fn a_mail_server_that_is_down_for_a_while_gets_every_message_exactly_once() {
     let outbox = deliverer(&lab, &runtime);
     // Nobody listens: the first message tried finds the server down; the others are not
     // knocked on one by one but wait with it for the next attempt, which also fails, and so on.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let pending = lab.connect().pending_outbox(100).unwrap();
-        let emails: Vec<_> = pending
-            .iter()
-            .filter(|e| e.channel == deckhand::model::Channel::Email)
-            .collect();
-        let attempts: u32 = emails.iter().map(|e| e.attempts).sum();
-        if emails.len() == 6 && attempts >= 3 {
-            assert!(
-                emails.iter().filter(|e| e.attempts > 0).all(|e| e
-                    .last_error
-                    .as_deref()
-                    .is_some_and(|m| m.contains(&format!("127.0.0.1:{port}")))),
-                "each attempt is recorded with its error: {emails:#?}"
-            );
-            assert!(
-                attempts < 12,
-                "the server is not asked once per message per round: {emails:#?}"
-            );
-            break;
-        }
-        assert!(Instant::now() < deadline, "retried: {pending:#?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut emails = Vec::new();
+    let retried = wait_until(Duration::from_secs(20), || {
+        emails = lab.connect().pending_outbox(100).unwrap();
+        emails.retain(|e| e.channel == deckhand::model::Channel::Email);
+        emails.len() == 6 && emails.iter().map(|e| e.attempts).sum::<u32>() >= 3
+    });
+    assert!(retried, "three attempts at the six emails: {emails:#?}");
+    assert!(
+        emails.iter().filter(|e| e.attempts > 0).all(|e| e
+            .last_error
+            .as_deref()
+            .is_some_and(|m| m.contains(&format!("127.0.0.1:{port}")))),
+        "each attempt is recorded with its error: {emails:#?}"
+    );
+    assert!(
+        emails.iter().map(|e| e.attempts).sum::<u32>() < 12,
+        "the server is not asked once per message per round: {emails:#?}"
+    );
     let server = MailServer::start_on(port);
     lab.wait_until_delivered(Duration::from_secs(20));
     // Give a duplicate, if there were one, time to arrive.

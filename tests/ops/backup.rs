@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{FixedOffset, TimeZone};
 use deckhand::backup;
@@ -439,14 +439,11 @@ fn a_running_scheduler_makes_the_daily_backup() {
         .spawn()
         .unwrap();
     let folder = dir.path().join("backups");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let made = loop {
-        let listed = backup::list(&folder).unwrap_or_default();
-        if !listed.is_empty() || Instant::now() > deadline {
-            break listed;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let mut made = Vec::new();
+    crate::support::wait::wait_until(Duration::from_secs(60), || {
+        made = backup::list(&folder).unwrap_or_default();
+        !made.is_empty()
+    });
     rustix::process::kill_process(
         rustix::process::Pid::from_raw(child.id() as i32).unwrap(),
         rustix::process::Signal::TERM,

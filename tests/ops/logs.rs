@@ -112,7 +112,9 @@ fn run_and_read_log(db: &std::path::Path, flag: Option<&str>, env: Option<&str>)
         }
         said
     });
-    let _ = is_running.recv_timeout(std::time::Duration::from_secs(60));
+    let limit = crate::support::wait::Timer::start(std::time::Duration::from_secs(60));
+    let running = is_running.recv_timeout(std::time::Duration::from_secs(60));
+    limit.end(running.is_ok());
     rustix::process::kill_process(
         rustix::process::Pid::from_raw(child.id() as i32).unwrap(),
         rustix::process::Signal::TERM,
@@ -168,7 +170,8 @@ fn log_text(db: &std::path::Path) -> String {
 
 #[test]
 fn a_running_scheduler_follows_the_log_level_set_by_another_program_unless_the_flag_fixed_it() {
-    use crate::support::cli::{engine, ok, wait_for_explained};
+    use crate::support::cli::{engine, ok};
+    use crate::support::wait::wait_for_explained;
     let dir = tempfile::tempdir().unwrap();
     let db = populated(dir.path());
     let within = Duration::from_secs(20);

@@ -6,17 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::wait::wait_for;
+
 mod modes;
 mod secrets;
-
-/// Waits (polling) until `ready`, failing the test after `within`.
-pub fn wait_for(what: &str, within: Duration, mut ready: impl FnMut() -> bool) {
-    let deadline = Instant::now() + within;
-    while !ready() {
-        assert!(Instant::now() < deadline, "{what} within {within:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 /// The `deckhand` program on the database `db`, with `stdin` given; `DECKHAND_DB` unset.
 pub fn deckhand(db: &Path, args: &[&str], stdin: &str) -> Output {

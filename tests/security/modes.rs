@@ -14,7 +14,8 @@ use std::time::Duration;
 use deckhand::clock::SystemClock;
 use deckhand::store::Store;
 
-use super::{deckhand, engine, files_under, wait_for};
+use super::{deckhand, engine, files_under};
+use crate::support::wait::wait_for;
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path)

@@ -13,7 +13,8 @@ use deckhand::model::{SmtpSettings, TlsMode};
 use deckhand::secrets::Secrets;
 use deckhand::store::Store;
 
-use super::{deckhand, engine, files_under, wait_for};
+use super::{deckhand, engine, files_under};
+use crate::support::wait::wait_for;
 
 /// A loopback port nobody listens on (yet).
 fn free_port() -> u16 {

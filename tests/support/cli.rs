@@ -4,7 +4,6 @@
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -71,29 +70,6 @@ pub fn loopback_mail_server(db: &Path, port: u16) {
             "deckhand@lab.example.org",
         ],
     );
-}
-
-/// Waits until `ready`, checking every 50 ms; fails saying `what` after `within`.
-pub fn wait_for(what: &str, within: Duration, ready: impl FnMut() -> bool) {
-    wait_for_explained(what, within, ready, String::new);
-}
-
-/// [`wait_for`], adding what `explain` says (a log, a listing) when it fails.
-pub fn wait_for_explained(
-    what: &str,
-    within: Duration,
-    mut ready: impl FnMut() -> bool,
-    explain: impl Fn() -> String,
-) {
-    let deadline = Instant::now() + within;
-    while !ready() {
-        assert!(
-            Instant::now() < deadline,
-            "{what} within {within:?}\n{}",
-            explain()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// A child process killed (and reaped) when dropped, so a failing test leaves nothing running.

@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use deckhand::clock::SystemClock;
 use deckhand::model::SettingKey;
 use deckhand::store::Store;
+
+use super::wait::Timer;
 
 pub const DECKHAND: &str = env!("CARGO_BIN_EXE_deckhand");
 pub const SIM: &str = env!("CARGO_BIN_EXE_deckhand-sim");
@@ -98,20 +100,6 @@ impl SimLab {
             .args(args)
             .output()
             .expect("deckhand runs")
-    }
-}
-
-/// Polls `done` every 20 ms until it holds or `limit` passes; whether it held.
-pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    loop {
-        if done() {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -236,9 +224,10 @@ impl Reaper {
     pub fn spawn(&mut self, argv: &[&str], stderr: &Path) -> u32 {
         let request = serde_json::json!({ "argv": argv, "stderr": stderr });
         writeln!(self.stdin, "{request}").expect("the reaper takes requests");
-        self.started
-            .recv_timeout(Duration::from_secs(10))
-            .expect("the reaper started the program")
+        let limit = Timer::start(Duration::from_secs(10));
+        let started = self.started.recv_timeout(Duration::from_secs(10));
+        limit.end(started.is_ok());
+        started.expect("the reaper started the program")
     }
 
     /// The exit code (negative: the signal) of `pid`, once it ended.

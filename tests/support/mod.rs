@@ -13,6 +13,7 @@ use tempfile::TempDir;
 pub mod cli;
 pub mod faults;
 pub mod hostile;
+pub mod wait;
 
 pub const ACTOR: &str = "Dr. Test";
 
