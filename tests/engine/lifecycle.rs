@@ -352,6 +352,32 @@ async fn the_engine_runs_exactly_the_previewed_slots() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn schedules_added_while_no_scheduler_ran_get_their_next_run_when_it_starts() {
+    let mut h = Harness::new();
+    // Added by `deckhand schedules add` or an import while Deckhand was closed.
+    let daily = h.add(&every("Prep.med", 24.0, "2026-06-02T08:00:00Z"));
+    let hourly = h.add(&every("Wash.med", 1.0, "2026-06-01T12:30:00Z"));
+    assert_eq!(daily.next_run, None, "the store alone does not plan");
+    h.start();
+    h.run_until("2026-06-01T12:01:00Z").await;
+    let daily_now = h.schedule(daily.id);
+    assert_eq!(
+        daily_now.next_run,
+        Some(t("2026-06-02T08:00:00Z")),
+        "the window shows when it runs, not '—'"
+    );
+    assert_eq!(
+        daily_now.updated_at, daily.updated_at,
+        "a background write: the edit token stays"
+    );
+    assert_eq!(
+        h.schedule(hourly.id).next_run,
+        Some(t("2026-06-01T12:30:00Z"))
+    );
+    assert!(h.runs().is_empty(), "nothing was due yet");
+}
+
+#[tokio::test(start_paused = true)]
 async fn replan_answers_once_the_next_run_is_written() {
     let mut h = Harness::new();
     let engine = h.start();

@@ -99,10 +99,25 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     }
 
     pub(super) fn load_schedules(&mut self) -> Result<(), EngineError> {
+        let mut unplanned = Vec::new();
         for schedule in self.store.runnable_schedules()? {
             // Slots since the last time a person touched the schedule count; older ones not.
             let reference = schedule.updated_at;
+            let id = schedule.id;
+            let planned = schedule.next_run.is_some();
             self.track(schedule, reference);
+            if !planned {
+                unplanned.push((id, self.schedules.get(&id).and_then(|t| t.cursor)));
+            }
+        }
+        // Schedules added while no scheduler ran (`deckhand schedules add`, an import onto a new
+        // PC) have no next run stored: save the one just worked out, so that the window and
+        // `deckhand schedules list` show it rather than "—". One transaction; a background write
+        // (the edit token does not move). Should it fail, the schedules still run.
+        if !unplanned.is_empty()
+            && let Err(e) = self.store.record_due(&[], &unplanned)
+        {
+            self.problem("Could not save the next runs of the schedules", &e);
         }
         Ok(())
     }

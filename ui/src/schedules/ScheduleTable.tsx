@@ -13,7 +13,9 @@ function WhenCell({ iso, otherwise }: { iso: string | null; otherwise: string })
   return iso === null ? (
     <Table.Td c="dimmed">{otherwise}</Table.Td>
   ) : (
-    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatInstant(iso)}</Table.Td>
+    // Free to wrap: a date in another year ("Tue 1 Jun 2027, 08:00") is wider than the column
+    // and breaks after its comma instead of running into the next column.
+    <Table.Td>{formatInstant(iso)}</Table.Td>
   );
 }
 
@@ -74,7 +76,10 @@ const ScheduleRow = memo(function ScheduleRow({
       )}
       {/* The whole path on hover, as the browser's own tooltip: a Mantine Tooltip in each of 50
           rows took about a fifth of the time the table took to draw. */}
-      <Table.Td title={schedule.methodPath}>{methodFileName(schedule.methodPath)}</Table.Td>
+      {/* A long file name breaks inside its column rather than running into the next one. */}
+      <Table.Td title={schedule.methodPath} style={{ overflowWrap: 'anywhere' }}>
+        {methodFileName(schedule.methodPath)}
+      </Table.Td>
       <Table.Td>{describeRecurrence(schedule.recurrence)}</Table.Td>
       <WhenCell iso={schedule.nextRun} otherwise="—" />
       <WhenCell iso={schedule.lastRun} otherwise="Never" />
