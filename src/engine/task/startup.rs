@@ -99,6 +99,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     }
 
     pub(super) fn load_schedules(&mut self) -> Result<(), EngineError> {
+        let now = self.now();
         let mut unplanned = Vec::new();
         for schedule in self.store.runnable_schedules()? {
             // Slots since the last time a person touched the schedule count; older ones not.
@@ -106,14 +107,17 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             let id = schedule.id;
             let planned = schedule.next_run.is_some();
             self.track(schedule, reference);
-            if !planned {
-                unplanned.push((id, self.schedules.get(&id).and_then(|t| t.cursor)));
+            let cursor = self.schedules.get(&id).and_then(|t| t.cursor);
+            if !planned && let Some(next) = cursor.filter(|at| *at > now) {
+                unplanned.push((id, Some(next)));
             }
         }
         // Schedules added while no scheduler ran (`deckhand schedules add`, an import onto a new
         // PC) have no next run stored: save the one just worked out, so that the window and
-        // `deckhand schedules list` show it rather than "—". One transaction; a background write
-        // (the edit token does not move). Should it fail, the schedules still run.
+        // `deckhand schedules list` show it rather than "—". Only a slot still to come: one that
+        // has passed is handled as due at once, which writes the next run with its runs (and a
+        // once-only schedule's passed slot may have run already). One transaction; a background
+        // write (the edit token does not move). Should it fail, the schedules still run.
         if !unplanned.is_empty()
             && let Err(e) = self.store.record_due(&[], &unplanned)
         {
