@@ -123,15 +123,16 @@ fn every_fixture_is_classified_with_its_deciding_line() {
 }
 
 #[test]
-fn the_method_file_is_read_and_bad_bytes_are_replaced() {
+fn the_method_file_is_read_and_windows_1252_is_decoded() {
     let c = trace::classify_file(&fixture("completed.trc")).unwrap();
     assert_eq!(c.method_file.as_deref(), Some(r"C:\Methods\Prep.med"));
     let latin = trace::classify_file(&fixture("latin1.trc")).unwrap();
     assert_eq!(
         latin.method_file.as_deref(),
-        Some("C:\\Methods\\Pr\u{fffd}p.med"),
-        "not UTF-8: replaced, not an error"
+        Some("C:\\Methods\\Präp.med"),
+        "not UTF-8: Windows-1252, so the path still matches the schedule's method"
     );
+    assert_eq!(latin.encoding.as_deref(), Some("Windows-1252"));
 }
 
 #[test]

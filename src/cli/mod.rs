@@ -384,12 +384,15 @@ fn trace(file: &std::path::Path, json: bool) -> Result<(), Failure> {
         say!("{text}");
         return Ok(());
     }
-    use deckhand::trace::TraceOutcome;
-    let meaning = match c.outcome {
-        TraceOutcome::Completed => "the method ran to its end without an error or an abort",
-        TraceOutcome::Aborted => "someone aborted the method",
-        TraceOutcome::Error => "a step reported an error",
-        TraceOutcome::Unknown => {
+    use deckhand::trace::{DeckEvidence, TraceOutcome};
+    let meaning = match (c.outcome, &c.deck) {
+        (TraceOutcome::Completed, _) => "the method ran to its end without an error or an abort",
+        (TraceOutcome::Aborted, _) => "someone aborted the method",
+        (TraceOutcome::Error, _) => "a step reported an error",
+        (TraceOutcome::Unknown, DeckEvidence::Unreadable { .. }) => {
+            "unrecognised trace format: Deckhand could not read this file as a VENUS trace"
+        }
+        (TraceOutcome::Unknown, _) => {
             "the trace has no end line: VENUS crashed or was killed, or the method is still running"
         }
     };
@@ -407,12 +410,17 @@ fn trace(file: &std::path::Path, json: bool) -> Result<(), Failure> {
             .unwrap_or("(not named in the trace)")
     );
     say!(
-        "started:      {}",
-        if c.method_started {
-            "yes (Execute method - start)"
+        "deck:         {}",
+        if c.touched_deck {
+            "may have been touched: never repeated automatically"
         } else {
-            "no: the method never started, so the deck was not touched"
+            "not touched"
         }
+    );
+    say!("why:          {}.", c.deck.explain());
+    say!(
+        "encoding:     {}",
+        c.encoding.as_deref().unwrap_or("(an empty file)")
     );
     say!("lines read:   {}", c.lines);
     Ok(())

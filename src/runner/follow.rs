@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::engine::{Outcome, Progress, Verdict};
-use crate::trace::{self, Classification, LineReader, TraceOutcome, TraceState};
+use crate::trace::{self, Classification, DeckEvidence, LineReader, TraceOutcome, TraceState};
 
 /// How often a running method's trace and process are looked at.
 pub const POLL: Duration = Duration::from_millis(250);
@@ -68,6 +68,7 @@ impl Follower {
         if let Some(rest) = self.lines.take_partial() {
             self.state.feed(&rest);
         }
+        self.state.set_encoding(self.lines.encoding());
         self.state.classification()
     }
 }
@@ -263,15 +264,18 @@ pub fn judge(
             )),
         ),
     };
-    let error = match (error, c.method_started) {
-        (Some(e), false) => Some(format!(
-            "{e} The method never started, so the deck was not touched."
-        )),
-        (e, _) => e,
-    };
+    // Why the deck counts as touched or not, where it is not plain from the trace (a method
+    // that started, a device at work): the reason a failed run is, or is not, tried again.
+    let error = error.map(|e| match &c.deck {
+        DeckEvidence::ExecuteStart { .. } | DeckEvidence::DeviceStep { .. } => e,
+        DeckEvidence::NotTouched { .. } => format!("{e} {}.", c.deck.explain()),
+        DeckEvidence::Unreadable { .. } | DeckEvidence::NoEnd { .. } => {
+            format!("{e} {}. Check the deck.", c.deck.explain())
+        }
+    });
     Outcome {
         verdict,
-        touched_deck: c.method_started,
+        touched_deck: c.touched_deck,
         exit_code: exit,
         trace_file: path.map(|p| p.to_string_lossy().into_owned()),
         deciding_line: c.deciding_line,

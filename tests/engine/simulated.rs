@@ -234,7 +234,7 @@ async fn every_outcome_through_the_engine() {
         run.error_message
             .as_deref()
             .unwrap()
-            .contains("never started"),
+            .contains("the deck was not touched"),
         "{run:?}"
     );
 
