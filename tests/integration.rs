@@ -13,3 +13,4 @@ mod simulation;
 mod slots;
 mod store;
 mod trace;
+mod trace_variants;

@@ -69,9 +69,14 @@ pub struct LaunchError(pub String);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub verdict: Verdict,
-    /// Whether the method really started (the trace showed `Execute method - start`): the
-    /// deck may have been touched, so the run must never be repeated automatically.
+    /// Whether the deck may have been touched: false only on proof that the method never
+    /// started (`trace::DeckEvidence`). A run that may have touched the deck is never repeated
+    /// automatically.
     pub touched_deck: bool,
+    /// Why Deckhand cannot tell what happened on the deck, when it cannot (a trace it could not
+    /// read, one that stops before it says, no trace at all), as a sentence without its full
+    /// stop: a failed run then needs a person to check the deck before its schedule runs again.
+    pub deck_unknown: Option<String>,
     pub exit_code: Option<i32>,
     pub trace_file: Option<String>,
     /// The line that decided the verdict.

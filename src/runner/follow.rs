@@ -238,6 +238,10 @@ pub fn judge(
         return Outcome {
             verdict,
             touched_deck: true,
+            deck_unknown: Some(
+                "No trace file was found, so Deckhand cannot tell whether the method started on the deck"
+                    .to_owned(),
+            ),
             exit_code: exit,
             trace_file: None,
             deciding_line: None,
@@ -273,9 +277,15 @@ pub fn judge(
             format!("{e} {}. Check the deck.", c.deck.explain())
         }
     });
+    let deck_unknown = matches!(
+        c.deck,
+        DeckEvidence::Unreadable { .. } | DeckEvidence::NoEnd { .. }
+    )
+    .then(|| c.deck.explain());
     Outcome {
         verdict,
         touched_deck: c.touched_deck,
+        deck_unknown,
         exit_code: exit,
         trace_file: path.map(|p| p.to_string_lossy().into_owned()),
         deciding_line: c.deciding_line,

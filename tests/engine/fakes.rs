@@ -33,6 +33,9 @@ pub enum Plan {
     /// The method goes silent on an error dialog after `silent_after` minutes (the runner
     /// reports it stuck then) and stays alive until aborted.
     StuckAfter { silent_after: i64 },
+    /// The method fails after `minutes` with a trace the runner could not read: the deck may
+    /// have been touched, and nothing says what happened on it.
+    UnreadableTrace { minutes: i64 },
 }
 
 impl Plan {
@@ -111,6 +114,7 @@ impl FakeRunner {
                 _ = killed => Outcome {
                     verdict: Verdict::Failed,
                     touched_deck: true,
+                    deck_unknown: None,
                     exit_code: None,
                     trace_file: outcome.trace_file,
                     deciding_line: None,
@@ -125,6 +129,7 @@ fn outcome(verdict: Verdict, touched_deck: bool) -> Outcome {
     Outcome {
         verdict,
         touched_deck,
+        deck_unknown: None,
         exit_code: Some(if verdict == Verdict::Completed { 0 } else { 1 }),
         trace_file: Some(r"C:\LogFiles\fake_Trace.trc".to_owned()),
         deciding_line: Some(format!("fake> SYSTEM : {verdict:?}")),
@@ -163,6 +168,29 @@ impl Runner for FakeRunner {
                     command_line: format!(r#""C:\HxRun.exe" "{}" -r -t"#, request.method_path),
                     started_at: now,
                     finished: self.finished(pid, minutes, outcome(verdict, touched_deck)),
+                    progress: None,
+                })
+            }
+            Plan::UnreadableTrace { minutes } => {
+                let pid = {
+                    let mut next = self.next_pid.lock().unwrap();
+                    *next += 1;
+                    *next
+                };
+                let outcome = Outcome {
+                    deciding_line: None,
+                    error: Some("The trace has no end line.".to_owned()),
+                    deck_unknown: Some(
+                        "Deckhand could not read this trace's format (line 1: “\u{fffd}\u{fffd}”), so it assumes the deck may have been touched"
+                            .to_owned(),
+                    ),
+                    ..outcome(Verdict::Failed, true)
+                };
+                Ok(Launched {
+                    pid: Some(pid),
+                    command_line: format!(r#""C:\HxRun.exe" "{}" -r -t"#, request.method_path),
+                    started_at: now,
+                    finished: self.finished(pid, minutes, outcome),
                     progress: None,
                 })
             }

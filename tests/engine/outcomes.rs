@@ -30,6 +30,34 @@ async fn a_failure_after_the_method_started_is_never_retried() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_failure_with_a_trace_deckhand_cannot_read_needs_recovery_and_is_never_retried() {
+    let mut h = Harness::new();
+    let s = h.add(&every("Prep.med", 1.0, "2026-06-01T12:00:00Z"));
+    h.runner
+        .plan("Prep.med", [Plan::UnreadableTrace { minutes: 3 }]);
+    h.start();
+    h.run_until("2026-06-01T15:10:00Z").await;
+    assert_eq!(
+        h.story(),
+        ["01 12:00 failed"],
+        "never tried again, and the next slots wait for a person"
+    );
+    assert_eq!(h.runner.launch_times("Prep.med").len(), 1);
+    assert_eq!(h.runs()[0].attempt, 1);
+    let schedule = h.schedule(s.id);
+    let recovery = schedule
+        .recovery
+        .expect("a failure nothing explains needs a person at the deck");
+    assert!(!schedule.active);
+    assert!(
+        recovery.note.contains("could not read this trace's format")
+            && recovery.note.contains("Check the deck"),
+        "the note says why: {}",
+        recovery.note
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_method_that_ended_before_it_started_is_retried() {
     let mut h = Harness::new();
     h.add(&every("Prep.med", 24.0, "2026-06-01T12:00:00Z"));

@@ -90,7 +90,16 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             (None, None) => String::new(),
         };
         info!("run {run_id}: '{name}' {status}{why}");
-        if matches!(status, RunStatus::Aborted | RunStatus::Stuck) {
+        if status == RunStatus::Failed
+            && let Some(why) = &outcome.deck_unknown
+        {
+            // Nothing tells what the failed method did on the deck: a person looks first.
+            let note = format!(
+                "The run due {} failed. {why}. Check the deck, then resolve.",
+                self.local(run.slot)
+            );
+            self.finish_with_recovery(&run, status, &changes, &note, ENGINE)?;
+        } else if matches!(status, RunStatus::Aborted | RunStatus::Stuck) {
             let what = if status == RunStatus::Aborted {
                 "aborted"
             } else {
