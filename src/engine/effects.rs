@@ -77,6 +77,9 @@ pub struct Outcome {
     /// read, one that stops before it says, no trace at all), as a sentence without its full
     /// stop: a failed run then needs a person to check the deck before its schedule runs again.
     pub deck_unknown: Option<String>,
+    /// Whether the deck may have been touched and what decided it, in words, for the run's
+    /// record (`Run::deck_evidence`).
+    pub deck: Option<String>,
     pub exit_code: Option<i32>,
     pub trace_file: Option<String>,
     /// The line that decided the verdict.

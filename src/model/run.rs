@@ -32,6 +32,9 @@ pub struct Run {
     /// The trace line that decided the outcome.
     pub outcome_detail: Option<String>,
     pub error_message: Option<String>,
+    /// Whether the deck may have been touched, and the evidence that decided it, in words
+    /// (`trace::DeckEvidence`); for runs the runner judged.
+    pub deck_evidence: Option<String>,
 }
 
 /// Why a run exists.
@@ -188,6 +191,7 @@ pub struct RunChanges {
     pub trace_file: Option<String>,
     pub outcome_detail: Option<String>,
     pub error_message: Option<String>,
+    pub deck_evidence: Option<String>,
 }
 
 /// A history filter: every field narrows, newest first.

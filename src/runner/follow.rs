@@ -209,6 +209,10 @@ pub async fn follow(process: Process, watch: Watch) -> Outcome {
     judge(classification, path, exit, &watch.log_folder)
 }
 
+/// Why a run without a trace file counts as having touched the deck.
+const NO_TRACE: &str =
+    "No trace file was found, so Deckhand cannot tell whether the method started on the deck";
+
 /// The outcome: from the trace; from the exit code only when there is no trace.
 pub fn judge(
     classification: Option<Classification>,
@@ -238,10 +242,8 @@ pub fn judge(
         return Outcome {
             verdict,
             touched_deck: true,
-            deck_unknown: Some(
-                "No trace file was found, so Deckhand cannot tell whether the method started on the deck"
-                    .to_owned(),
-            ),
+            deck_unknown: Some(NO_TRACE.to_owned()),
+            deck: Some(format!("May have been touched: {NO_TRACE}.")),
             exit_code: exit,
             trace_file: None,
             deciding_line: None,
@@ -282,10 +284,20 @@ pub fn judge(
         DeckEvidence::Unreadable { .. } | DeckEvidence::NoEnd { .. }
     )
     .then(|| c.deck.explain());
+    let deck = format!(
+        "{}: {}.",
+        if c.touched_deck {
+            "May have been touched"
+        } else {
+            "Not touched"
+        },
+        c.deck.explain()
+    );
     Outcome {
         verdict,
         touched_deck: c.touched_deck,
         deck_unknown,
+        deck: Some(deck),
         exit_code: exit,
         trace_file: path.map(|p| p.to_string_lossy().into_owned()),
         deciding_line: c.deciding_line,

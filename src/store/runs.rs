@@ -19,7 +19,7 @@ fn run_columns(alias: &str) -> String {
          {a}.missed_count, {a}.queued_at, {a}.started_at, {a}.ended_at, \
          (SELECT text FROM text_pool WHERE id = {a}.command_line), {a}.pid, {a}.exit_code, \
          COALESCE((SELECT text FROM text_pool WHERE id = {a}.trace_folder), '') || {a}.trace_name, \
-         {a}.outcome_detail, {a}.error_message",
+         {a}.outcome_detail, {a}.error_message, {a}.deck_evidence",
         a = alias
     )
 }
@@ -48,7 +48,7 @@ fn split_path(path: &str) -> (Option<&str>, &str) {
 }
 
 /// The CSV export's header line.
-pub const CSV_HEADER: [&str; 19] = [
+pub const CSV_HEADER: [&str; 20] = [
     "run_id",
     "schedule_id",
     "schedule_name",
@@ -68,6 +68,7 @@ pub const CSV_HEADER: [&str; 19] = [
     "trace_file",
     "outcome_detail",
     "error_message",
+    "deck_evidence",
 ];
 
 fn run_from_row(row: &Row<'_>) -> rusqlite::Result<Run> {
@@ -88,15 +89,16 @@ fn run_from_row(row: &Row<'_>) -> rusqlite::Result<Run> {
         trace_file: row.get(13)?,
         outcome_detail: row.get(14)?,
         error_message: row.get(15)?,
+        deck_evidence: row.get(16)?,
     })
 }
 
 fn history_from_row(row: &Row<'_>) -> rusqlite::Result<HistoryEntry> {
     Ok(HistoryEntry {
         run: run_from_row(row)?,
-        schedule_name: row.get(16)?,
-        method_path: row.get(17)?,
-        schedule_deleted: row.get(18)?,
+        schedule_name: row.get(17)?,
+        method_path: row.get(18)?,
+        schedule_deleted: row.get(19)?,
     })
 }
 
@@ -211,7 +213,8 @@ fn transition_in(
                 trace_folder = CASE WHEN ?10 IS NULL THEN trace_folder ELSE ?9 END,
                 trace_name = COALESCE(?10, trace_name),
                 outcome_detail = COALESCE(?11, outcome_detail),
-                error_message = COALESCE(?12, error_message)
+                error_message = COALESCE(?12, error_message),
+                deck_evidence = COALESCE(?13, deck_evidence)
              WHERE id = ?1",
         params![
             id,
@@ -225,7 +228,8 @@ fn transition_in(
             trace_folder,
             trace_name,
             changes.outcome_detail,
-            changes.error_message
+            changes.error_message,
+            changes.deck_evidence
         ],
     )?;
     Ok((get_in(tx, id)?, current.status))
@@ -542,6 +546,7 @@ impl Store {
                     text(&run.trace_file),
                     text(&run.outcome_detail),
                     text(&run.error_message),
+                    text(&run.deck_evidence),
                 ])
                 .map_err(csv_error)?;
             count += 1;

@@ -194,6 +194,13 @@ async fn every_outcome_through_the_engine() {
         Some("ML_STAR : Aspirate reported an error.")
     );
     assert!(
+        run.deck_evidence
+            .as_deref()
+            .unwrap()
+            .starts_with("May have been touched: The method started on the deck (line 4: "),
+        "the run keeps what decided that it may not be repeated: {run:?}"
+    );
+    assert!(
         lab.store()
             .get_schedule(step_error.id)
             .unwrap()
@@ -235,6 +242,13 @@ async fn every_outcome_through_the_engine() {
             .as_deref()
             .unwrap()
             .contains("the deck was not touched"),
+        "{run:?}"
+    );
+    assert!(
+        run.deck_evidence
+            .as_deref()
+            .unwrap()
+            .starts_with("Not touched: VENUS ended the method before it started (line 3: "),
         "{run:?}"
     );
 

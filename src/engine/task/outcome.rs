@@ -43,6 +43,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             trace_file: outcome.trace_file.clone(),
             outcome_detail: outcome.deciding_line.clone(),
             error_message: outcome.error.clone(),
+            deck_evidence: outcome.deck.clone(),
             ..Default::default()
         };
         if let Some(actor) = self.aborting.remove(&run_id) {

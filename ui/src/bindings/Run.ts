@@ -25,4 +25,9 @@ commandLine: string | null, pid: number | null, exitCode: number | null, traceFi
 /**
  * The trace line that decided the outcome.
  */
-outcomeDetail: string | null, errorMessage: string | null, };
+outcomeDetail: string | null, errorMessage: string | null, 
+/**
+ * Whether the deck may have been touched, and the evidence that decided it, in words
+ * (`trace::DeckEvidence`); for runs the runner judged.
+ */
+deckEvidence: string | null, };

@@ -30,6 +30,7 @@ function run(partial: Partial<Run>): Run {
     traceFile: null,
     outcomeDetail: null,
     errorMessage: null,
+    deckEvidence: null,
     ...partial,
   };
 }

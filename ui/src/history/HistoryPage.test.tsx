@@ -34,6 +34,7 @@ function run(overrides: Partial<Run> = {}): Run {
     traceFile: TRACE_FILE,
     outcomeDetail: '2026-06-16 08:42:05> SYSTEM : End method - complete;',
     errorMessage: null,
+    deckEvidence: null,
     ...overrides,
   };
 }
@@ -254,6 +255,8 @@ describe('HistoryPage', () => {
           exitCode: 3,
           outcomeDetail: '2026-06-16 08:24:59> SYSTEM : Method has been aborted by the user - complete;',
           errorMessage: 'The method was aborted; the schedule needs recovery.',
+          deckEvidence:
+            'May have been touched: The method started on the deck (line 5: “2026-06-16 08:13:04> SYSTEM : Execute method - start”).',
         }),
       ],
       hasMore: false,
@@ -288,6 +291,10 @@ describe('HistoryPage', () => {
     expect(cell('Trace file').getByText(TRACE_FILE)).toBeTruthy();
     expect(cell('Trace file').getByRole('button', { name: 'Copy the trace file path' })).toBeTruthy();
     expect(cell('Message').getByText('The method was aborted; the schedule needs recovery.')).toBeTruthy();
+    expect(
+      cell('Deck').getByText(/^May have been touched: The method started on the deck \(line 5: /),
+      'what decided that the run is not repeated by itself',
+    ).toBeTruthy();
     expect(cell('Run id').getByText('run-aborted')).toBeTruthy();
     expect(within(drawer).queryByRole('rowheader', { name: 'Missed runs' })).toBeNull();
 

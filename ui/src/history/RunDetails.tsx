@@ -198,6 +198,18 @@ function Details({ entry }: { entry: HistoryEntry }) {
               <Missing>No trace file found</Missing>
             )}
           </Row>
+          <Row label="Deck">
+            {run.deckEvidence !== null ? (
+              <Stack gap={2}>
+                <Text size="sm">{run.deckEvidence}</Text>
+                <Text size="xs" c="dimmed">
+                  A failed run is tried again by itself only when its trace proves the deck was not touched.
+                </Text>
+              </Stack>
+            ) : (
+              <Missing>Not judged</Missing>
+            )}
+          </Row>
           <Row label="Message">
             {run.errorMessage !== null ? <Text size="sm">{run.errorMessage}</Text> : <Missing>None</Missing>}
           </Row>

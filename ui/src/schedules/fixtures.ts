@@ -43,6 +43,7 @@ export function aRun(overrides: Partial<Run> = {}): Run {
     traceFile: null,
     outcomeDetail: null,
     errorMessage: null,
+    deckEvidence: null,
     ...overrides,
   };
 }
