@@ -20,8 +20,23 @@ pub enum Ending {
     NotStarted,
 }
 
+/// The encoding the trace file is written in: VENUS writes UTF-8 or, on some systems and
+/// locales, UTF-16 with a byte-order mark or Windows-1252.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "kebab-case", ascii_case_insensitive)]
+pub enum TraceEncoding {
+    #[strum(serialize = "utf-8")]
+    Utf8,
+    /// UTF-16 little-endian with a byte-order mark.
+    #[strum(serialize = "utf-16")]
+    Utf16,
+    #[strum(serialize = "windows-1252")]
+    Windows1252,
+}
+
 /// A simulated method: `sim: outcome=step-error`, `sim: duration=30s`, `sim: steps=6`,
-/// `sim: exit-code=0` lines anywhere in the file (after `//`, `#` or nothing).
+/// `sim: exit-code=0`, `sim: trace=utf-16` lines anywhere in the file (after `//`, `#` or
+/// nothing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Script {
     pub ending: Ending,
@@ -30,6 +45,8 @@ pub struct Script {
     /// The process's exit code; HxRun's is not a reliable verdict, so by default even a step
     /// error exits 0, as the real one may.
     pub exit_code: i32,
+    /// How the trace file is encoded.
+    pub trace: TraceEncoding,
 }
 
 impl Default for Script {
@@ -39,6 +56,7 @@ impl Default for Script {
             duration: Duration::from_secs(10),
             steps: 6,
             exit_code: 0,
+            trace: TraceEncoding::Utf8,
         }
     }
 }
@@ -81,6 +99,7 @@ impl Script {
                         script.steps = value.parse::<u32>().unwrap_or(script.steps).clamp(1, 1000)
                     }
                     "exit-code" => script.exit_code = value.parse().unwrap_or(script.exit_code),
+                    "trace" => script.trace = value.parse().unwrap_or(script.trace),
                     _ => {}
                 }
             }
@@ -96,7 +115,7 @@ mod tests {
     #[test]
     fn directives_are_read_and_nonsense_keeps_the_defaults() {
         let script = Script::parse(
-            "// A demo\n// sim: outcome=step-error duration=1.5s\n# sim: steps=3 exit-code=7\n",
+            "// A demo\n// sim: outcome=step-error duration=1.5s\n# sim: steps=3 exit-code=7 trace=UTF-16\n",
         );
         assert_eq!(
             script,
@@ -104,11 +123,12 @@ mod tests {
                 ending: Ending::StepError,
                 duration: Duration::from_millis(1500),
                 steps: 3,
-                exit_code: 7
+                exit_code: 7,
+                trace: TraceEncoding::Utf16,
             }
         );
         assert_eq!(
-            Script::parse("sim: outcome=explode duration=soon steps=-1"),
+            Script::parse("sim: outcome=explode duration=soon steps=-1 trace=ebcdic"),
             Script::default()
         );
         assert_eq!(

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::Local;
 
-use super::script::{Ending, Script};
+use super::script::{Ending, Script, TraceEncoding};
 
 /// What the simulator was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,13 +41,27 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, String> {
 /// at once so a follower sees each line as it happens.
 struct Trace {
     file: File,
+    encoding: TraceEncoding,
 }
 
 impl Trace {
+    fn new(mut file: File, encoding: TraceEncoding) -> Trace {
+        if encoding == TraceEncoding::Utf16 {
+            let _ = file.write_all(&[0xFF, 0xFE]);
+        }
+        Trace { file, encoding }
+    }
+
     fn line(&mut self, source: &str, message: &str) {
         let stamp = Local::now().format("%Y-%m-%d %H:%M:%S");
+        let text = format!("{stamp}> {source} : {message}\r\n");
+        let bytes: Vec<u8> = match self.encoding {
+            TraceEncoding::Utf8 => text.into_bytes(),
+            TraceEncoding::Utf16 => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+            TraceEncoding::Windows1252 => encoding_rs::WINDOWS_1252.encode(&text).0.into_owned(),
+        };
         // A write error cannot be reported anywhere better than by the missing line itself.
-        let _ = write!(self.file, "{stamp}> {source} : {message}\r\n");
+        let _ = self.file.write_all(&bytes);
         let _ = self.file.flush();
     }
 }
@@ -87,7 +101,7 @@ pub fn run(invocation: &Invocation) -> i32 {
             return 2;
         }
     };
-    let mut trace = Trace { file };
+    let mut trace = Trace::new(file, script.trace);
     let method = invocation.method.display().to_string();
     trace.line(
         "SYSTEM",

@@ -522,3 +522,77 @@ async fn alerts_follow_state_changes_not_repetitions() {
             .collect::<Vec<_>>()
     );
 }
+
+/// Traces written in UTF-16 and in Windows-1252 (a method path with `ö` and `é`), followed
+/// live by the real runner: found by their method line, judged like any other, a step error
+/// never repeated, a method that provably never started tried again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn traces_in_utf16_and_windows_1252_are_followed_and_judged() {
+    let lab = Lab::new();
+    std::fs::write(
+        lab.methods.join("Wide error.med"),
+        "// sim: outcome=step-error duration=0.6s trace=utf-16\n",
+    )
+    .unwrap();
+    std::fs::write(
+        lab.methods.join("Lösung é.med"),
+        "// sim: outcome=not-started trace=windows-1252\n",
+    )
+    .unwrap();
+    let wide = lab.once("Wide error.med", 3);
+    let latin = lab.once("Lösung é.med", 2);
+    let _engine = lab.start();
+    // The never-started one waits for its second try (two minutes later): that it waits is
+    // what this test needs to see.
+    assert!(
+        wait_until_async(StdDuration::from_secs(30), || {
+            lab.last_run(wide.id)
+                .is_some_and(|r| r.status.is_terminal())
+                && lab
+                    .last_run(latin.id)
+                    .is_some_and(|r| r.status == RunStatus::Waiting)
+        })
+        .await,
+        "one ended, the other waits to be tried again: {:?} {:?}",
+        lab.last_run(wide.id),
+        lab.last_run(latin.id)
+    );
+
+    let run = lab.last_run(wide.id).unwrap();
+    assert_eq!(run.status, RunStatus::Failed, "{run:?}");
+    assert_eq!(run.attempt, 1, "a step error in UTF-16 is never repeated");
+    assert!(
+        run.outcome_detail
+            .as_deref()
+            .unwrap()
+            .contains("Aspirate - error"),
+        "the deciding line, decoded: {run:?}"
+    );
+    assert!(
+        run.deck_evidence
+            .as_deref()
+            .unwrap()
+            .starts_with("May have been touched: The method started on the deck"),
+        "{run:?}"
+    );
+
+    let run = lab.last_run(latin.id).unwrap();
+    assert!(
+        run.error_message
+            .as_deref()
+            .unwrap()
+            .ends_with("trying again."),
+        "proven never started (the trace read whole, in Windows-1252): tried again: {run:?}"
+    );
+    assert!(
+        run.trace_file.is_some(),
+        "the trace was found by its method line, 'ö' and 'é' decoded: {run:?}"
+    );
+    assert!(
+        run.deck_evidence
+            .as_deref()
+            .unwrap()
+            .starts_with("Not touched: VENUS ended the method before it started"),
+        "{run:?}"
+    );
+}
