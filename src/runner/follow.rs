@@ -243,7 +243,7 @@ pub fn judge(
             verdict,
             touched_deck: true,
             deck_unknown: Some(NO_TRACE.to_owned()),
-            deck: Some(format!("May have been touched: {NO_TRACE}.")),
+            deck: Some(format!("May have been touched. {NO_TRACE}.")),
             exit_code: exit,
             trace_file: None,
             deciding_line: None,
@@ -285,7 +285,7 @@ pub fn judge(
     )
     .then(|| c.deck.explain());
     let deck = format!(
-        "{}: {}.",
+        "{}. {}.",
         if c.touched_deck {
             "May have been touched"
         } else {

@@ -197,7 +197,7 @@ async fn every_outcome_through_the_engine() {
         run.deck_evidence
             .as_deref()
             .unwrap()
-            .starts_with("May have been touched: The method started on the deck (line 4: "),
+            .starts_with("May have been touched. The method started on the deck (line 4: "),
         "the run keeps what decided that it may not be repeated: {run:?}"
     );
     assert!(
@@ -248,7 +248,7 @@ async fn every_outcome_through_the_engine() {
         run.deck_evidence
             .as_deref()
             .unwrap()
-            .starts_with("Not touched: VENUS ended the method before it started (line 3: "),
+            .starts_with("Not touched. VENUS ended the method before it started (line 3: "),
         "{run:?}"
     );
 
@@ -572,7 +572,7 @@ async fn traces_in_utf16_and_windows_1252_are_followed_and_judged() {
         run.deck_evidence
             .as_deref()
             .unwrap()
-            .starts_with("May have been touched: The method started on the deck"),
+            .starts_with("May have been touched. The method started on the deck"),
         "{run:?}"
     );
 
@@ -592,7 +592,7 @@ async fn traces_in_utf16_and_windows_1252_are_followed_and_judged() {
         run.deck_evidence
             .as_deref()
             .unwrap()
-            .starts_with("Not touched: VENUS ended the method before it started"),
+            .starts_with("Not touched. VENUS ended the method before it started"),
         "{run:?}"
     );
 }

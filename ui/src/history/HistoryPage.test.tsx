@@ -256,7 +256,7 @@ describe('HistoryPage', () => {
           outcomeDetail: '2026-06-16 08:24:59> SYSTEM : Method has been aborted by the user - complete;',
           errorMessage: 'The method was aborted; the schedule needs recovery.',
           deckEvidence:
-            'May have been touched: The method started on the deck (line 5: “2026-06-16 08:13:04> SYSTEM : Execute method - start”).',
+            'May have been touched. The method started on the deck (line 5: “2026-06-16 08:13:04> SYSTEM : Execute method - start”).',
         }),
       ],
       hasMore: false,
@@ -292,7 +292,7 @@ describe('HistoryPage', () => {
     expect(cell('Trace file').getByRole('button', { name: 'Copy the trace file path' })).toBeTruthy();
     expect(cell('Message').getByText('The method was aborted; the schedule needs recovery.')).toBeTruthy();
     expect(
-      cell('Deck').getByText(/^May have been touched: The method started on the deck \(line 5: /),
+      cell('Deck').getByText(/^May have been touched\. The method started on the deck \(line 5: /),
       'what decided that the run is not repeated by itself',
     ).toBeTruthy();
     expect(cell('Run id').getByText('run-aborted')).toBeTruthy();
