@@ -41,6 +41,9 @@ fi
 step "UI lint, type check and unit tests"
 (cd ui && npm run lint && npm run typecheck && npm test)
 
+step "Windows: deckhand.exe and deckhand-sim.exe cross-built and checked under Wine"
+bash scripts/windows.sh
+
 step "Dependency audit (cargo audit, npm audit; a WARNING when the advisory sources cannot be reached)"
 bash scripts/audit.sh
 

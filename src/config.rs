@@ -20,10 +20,17 @@ pub enum ConfigError {
     NoDataFolder,
 }
 
-/// The user's data folder for Deckhand (e.g. `%APPDATA%\Deckhand\data` on Windows,
-/// `~/.local/share/deckhand` on Linux).
+/// The user's data folder for Deckhand: `%APPDATA%\Deckhand\data` on Windows,
+/// `~/.local/share/deckhand` on Linux. One folder named after the program, as Windows programs
+/// conventionally have (`ProjectDirs::from` with an organisation would nest it:
+/// `Deckhand\Deckhand\data`).
 pub fn data_dir() -> Result<PathBuf, ConfigError> {
-    ProjectDirs::from("org", "Deckhand", "Deckhand")
+    let project = if cfg!(windows) {
+        "Deckhand"
+    } else {
+        "deckhand"
+    };
+    ProjectDirs::from_path(PathBuf::from(project))
         .map(|dirs| dirs.data_dir().to_path_buf())
         .ok_or(ConfigError::NoDataFolder)
 }

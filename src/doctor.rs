@@ -435,17 +435,10 @@ pub fn reachable(host: &str, port: u16, timeout: Duration) -> Result<(), String>
 
 fn disk(database: &Path) -> Check {
     let folder = database.parent().unwrap_or(Path::new("."));
-    let folder = folder
-        .canonicalize()
-        .unwrap_or_else(|_| folder.to_path_buf());
-    let disks = sysinfo::Disks::new_with_refreshed_list();
-    let available = disks
-        .list()
-        .iter()
-        .filter(|d| folder.starts_with(d.mount_point()))
-        .max_by_key(|d| d.mount_point().as_os_str().len())
-        .map(|d| d.available_space());
-    disk_check(&folder, available)
+    // `dunce`: on Windows, `canonicalize` gives a verbatim `\\?\C:\…` path, which never starts
+    // with a disk's mount point (`C:\`); dunce gives the plain form where it means the same.
+    let folder = dunce::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    disk_check(&folder, crate::disk_space::available(&folder))
 }
 
 /// The free-space finding for `folder` with `available` bytes free (`None`: unknown).

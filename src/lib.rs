@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod clock;
 pub mod config;
+pub mod disk_space;
 pub mod doctor;
 pub mod engine;
 pub mod error;

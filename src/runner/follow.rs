@@ -42,7 +42,8 @@ pub struct Watch {
 
 /// How the process is waited for: our own child, or (after a restart) a pid.
 pub enum Process {
-    Child(tokio::process::Child),
+    /// Boxed: on Windows a child's handles make it hundreds of bytes.
+    Child(Box<tokio::process::Child>),
     Pid(u32),
 }
 

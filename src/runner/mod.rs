@@ -94,7 +94,10 @@ impl Runner for HxRunRunner {
             pid,
             command_line,
             started_at,
-            finished: Box::pin(follow::follow(follow::Process::Child(child), watch)),
+            finished: Box::pin(follow::follow(
+                follow::Process::Child(Box::new(child)),
+                watch,
+            )),
             progress: Some(news),
         })
     }
