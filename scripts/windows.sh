@@ -37,7 +37,9 @@ export WINEDEBUG=-all
 # No Mono or Gecko installers: Deckhand needs neither, and there is no internet to fetch them.
 export WINEDLLOVERRIDES="mscoree,mshtml="
 if [[ ! -f "$WINEPREFIX/system.reg" ]]; then
-  /usr/lib/wine/wine64 wineboot --init
+  # (It says it cannot open the 32-bit rundll32: there is no 32-bit Wine here, and none is needed.)
+  /usr/lib/wine/wine64 wineboot --init || true
+  [[ -f "$WINEPREFIX/system.reg" ]] || fail "Wine could not make its prefix in $WINEPREFIX."
 fi
 x86_64-w64-mingw32-gcc -shared -O2 -Wl,--kill-at \
   -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" scripts/windows/bcryptprimitives.c
