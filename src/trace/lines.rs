@@ -141,7 +141,8 @@ impl<R: Read> LineReader<R> {
     /// Decides the encoding from the first bytes, once there are enough (or the stream ended).
     fn decide(&mut self, last: bool) {
         let head = &self.raw[..];
-        if !last && head.len() < 4 {
+        // An empty file has no encoding to tell.
+        if head.is_empty() || (!last && head.len() < 4) {
             return;
         }
         let (form, bom) = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
