@@ -39,6 +39,8 @@ export WINEDLLOVERRIDES="mscoree,mshtml="
 if [[ ! -f "$WINEPREFIX/system.reg" ]]; then
   # (It says it cannot open the 32-bit rundll32: there is no 32-bit Wine here, and none is needed.)
   /usr/lib/wine/wine64 wineboot --init || true
+  # The registry files are written when Wine's server ends: wait for it.
+  /usr/lib/wine/wineserver -w
   [[ -f "$WINEPREFIX/system.reg" ]] || fail "Wine could not make its prefix in $WINEPREFIX."
 fi
 x86_64-w64-mingw32-gcc -shared -O2 -Wl,--kill-at \
