@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::engine::{Outcome, Progress, Verdict};
-use crate::trace::{self, Classification, DeckEvidence, LineReader, TraceOutcome, TraceState};
+use crate::trace::{self, Classification, LineReader, TraceOutcome, TraceState};
 
 /// How often a running method's trace and process are looked at.
 pub const POLL: Duration = Duration::from_millis(250);
@@ -273,18 +273,16 @@ pub fn judge(
     };
     // Why the deck counts as touched or not, where it is not plain from the trace (a method
     // that started, a device at work): the reason a failed run is, or is not, tried again.
-    let error = error.map(|e| match &c.deck {
-        DeckEvidence::ExecuteStart { .. } | DeckEvidence::DeviceStep { .. } => e,
-        DeckEvidence::NotTouched { .. } => format!("{e} {}.", c.deck.explain()),
-        DeckEvidence::Unreadable { .. } | DeckEvidence::NoEnd { .. } => {
+    let error = error.map(|e| {
+        if c.deck.unknown() {
             format!("{e} {}. Check the deck.", c.deck.explain())
+        } else if !c.touched_deck {
+            format!("{e} {}.", c.deck.explain())
+        } else {
+            e
         }
     });
-    let deck_unknown = matches!(
-        c.deck,
-        DeckEvidence::Unreadable { .. } | DeckEvidence::NoEnd { .. }
-    )
-    .then(|| c.deck.explain());
+    let deck_unknown = c.deck.unknown().then(|| c.deck.explain());
     let deck = format!(
         "{}. {}.",
         if c.touched_deck {

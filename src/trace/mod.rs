@@ -100,6 +100,15 @@ impl DeckEvidence {
         !matches!(self, DeckEvidence::NotTouched { .. })
     }
 
+    /// Whether nothing says what happened on the deck: the trace could not be read, or it
+    /// stops before it says.
+    pub fn unknown(&self) -> bool {
+        matches!(
+            self,
+            DeckEvidence::Unreadable { .. } | DeckEvidence::NoEnd { .. }
+        )
+    }
+
     /// The evidence in words a scientist understands: one sentence, without its full stop.
     pub fn explain(&self) -> String {
         match self {
@@ -168,64 +177,27 @@ fn parse(line: &str) -> (Option<Parsed<'_>>, bool) {
 /// What follows a recognised time stamp and its separator, or `None`.
 fn after_time_stamp(line: &str) -> Option<&str> {
     let bytes = line.as_bytes();
-    let mut at = 0;
-    // The date: three groups of 1–4 digits, joined by one kind of separator.
-    let mut separator = None;
-    for group in 0..3 {
-        let digits = bytes[at..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        if !(1..=4).contains(&digits) {
-            return None;
-        }
-        at += digits;
-        if group < 2 {
-            let sep = *bytes.get(at)?;
-            if !matches!(sep, b'-' | b'.' | b'/') || separator.is_some_and(|s| s != sep) {
-                return None;
-            }
-            separator = Some(sep);
-            at += 1;
-        }
-    }
+    // The date: three groups of 1–4 digits joined by `-`, `.` or `/`.
+    let mut at = digit_groups(bytes, 0, 4, b"-./")?;
     if bytes.get(at) == Some(&b'.') {
         at += 1; // "16.06.2026." in some locales
     }
     // Between date and time: spaces, or ISO's `T`.
     match bytes.get(at) {
-        Some(b' ') => at += bytes[at..].iter().take_while(|b| **b == b' ').count(),
+        Some(b' ') => at += run_of(bytes, at, |b| b == b' '),
         Some(b'T') => at += 1,
         _ => return None,
     }
     // The time: H:MM:SS, a fraction, AM/PM.
-    for group in 0..3 {
-        let digits = bytes[at..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        if !(1..=2).contains(&digits) {
-            return None;
-        }
-        at += digits;
-        if group < 2 {
-            if bytes.get(at) != Some(&b':') {
-                return None;
-            }
-            at += 1;
-        }
-    }
+    at = digit_groups(bytes, at, 2, b":")?;
     if matches!(bytes.get(at), Some(b'.' | b',')) {
-        let digits = bytes[at + 1..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
+        let digits = run_of(bytes, at + 1, |b| b.is_ascii_digit());
         if digits == 0 {
             return None;
         }
         at += 1 + digits;
     }
-    let spaces = bytes[at..].iter().take_while(|b| **b == b' ').count();
+    let spaces = run_of(bytes, at, |b| b == b' ');
     if let Some(marker) = bytes.get(at + spaces..at + spaces + 2)
         && (marker.eq_ignore_ascii_case(b"AM") || marker.eq_ignore_ascii_case(b"PM"))
     {
@@ -236,14 +208,38 @@ fn after_time_stamp(line: &str) -> Option<&str> {
     if arrow {
         at += 1;
     }
-    let blank = bytes[at..]
-        .iter()
-        .take_while(|b| matches!(b, b' ' | b'\t'))
-        .count();
+    let blank = run_of(bytes, at, |b| matches!(b, b' ' | b'\t'));
     if blank == 0 && !arrow {
         return None;
     }
     line.get(at + blank..)
+}
+
+/// Three groups of 1 to `max` digits from `at`, joined by one of `separators` (the same one
+/// both times); where they end.
+fn digit_groups(bytes: &[u8], mut at: usize, max: usize, separators: &[u8]) -> Option<usize> {
+    let mut separator = None;
+    for group in 0..3 {
+        let digits = run_of(bytes, at, |b| b.is_ascii_digit());
+        if !(1..=max).contains(&digits) {
+            return None;
+        }
+        at += digits;
+        if group < 2 {
+            let sep = *bytes.get(at)?;
+            if !separators.contains(&sep) || separator.is_some_and(|s| s != sep) {
+                return None;
+            }
+            separator = Some(sep);
+            at += 1;
+        }
+    }
+    Some(at)
+}
+
+/// How many bytes from `at` on satisfy `keep`.
+fn run_of(bytes: &[u8], at: usize, keep: impl Fn(u8) -> bool) -> usize {
+    bytes[at..].iter().take_while(|b| keep(**b)).count()
 }
 
 fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
