@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Deckhand's command line and simulator for Windows (x86_64-pc-windows-gnu, linked with
-# mingw-w64) and runs the Windows checks under Wine (tests/windows/smoke.py). Called by
-# scripts/test.sh; runs alone too. Installs what it needs: Debian's mingw-w64 and Wine, and
+# mingw-w64), runs the core's unit and integration tests built for Windows under Wine, then
+# the Windows checks (tests/windows/smoke.py). Called by scripts/test.sh; runs alone too. Installs what it needs: Debian's mingw-w64 and Wine, and
 # Rust's Windows target (rustup). Its own target folder (target/windows) and Wine prefix.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -24,12 +24,16 @@ command -v rustup >/dev/null ||
   fail "rustup was not found; the Windows build needs Rust's x86_64-pc-windows-gnu target (https://rustup.rs)."
 rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
 
-step "Windows: building deckhand.exe and deckhand-sim.exe; clippy on the Windows code"
+step "Windows: building deckhand.exe, deckhand-sim.exe and the tests; clippy on the Windows code"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
+# The Windows tests write their TypeScript bindings aside (the committed ones are checked
+# against the Linux build's); set before building, as the tests are built with it.
+export TS_RS_EXPORT_DIR="$DECKHAND_ROOT/target/windows/bindings"
 windows_build=(--locked --target x86_64-pc-windows-gnu --target-dir target/windows -p deckhand)
 cargo build "${windows_build[@]}" --bins
-# The library and programs only: the tests and benchmarks are not yet built for Windows.
-cargo clippy "${windows_build[@]}" --lib --bins -- -D warnings
+cargo test "${windows_build[@]}" --lib --test integration --no-run
+# Not the benchmarks: they measure the Linux build (timerfd, /proc), as the targets are met there.
+cargo clippy "${windows_build[@]}" --lib --bins --tests -- -D warnings
 
 step "Windows: a private Wine prefix"
 export WINEPREFIX="$DECKHAND_ROOT/target/windows/wine"
@@ -46,9 +50,13 @@ fi
 x86_64-w64-mingw32-gcc -shared -O2 -Wl,--kill-at \
   -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" scripts/windows/bcryptprimitives.c
 
-step "Windows: the checks under Wine"
+step "Windows: the core's tests under Wine"
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$DECKHAND_ROOT/scripts/windows/wine-run.sh"
 status=0
-python3 tests/windows/smoke.py || status=$?
+cargo test "${windows_build[@]}" --lib --test integration -- --test-threads=2 || status=$?
+
+step "Windows: the checks under Wine"
+[[ $status -eq 0 ]] && { python3 tests/windows/smoke.py || status=$?; }
 # Nothing the checks started may outlive them.
 /usr/lib/wine/wineserver -k 2>/dev/null || true
 exit "$status"

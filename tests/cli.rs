@@ -14,6 +14,7 @@ impl Cli {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("cli.sqlite3");
+        crate::support::lab_database(&db);
         Cli { _dir: dir, db }
     }
 
@@ -365,8 +366,7 @@ fn preview_lists_the_next_runs() {
 }
 
 /// `deckhand run` holds its database: a second one is refused and says who holds it; after
-/// the holder is killed outright, the next start works.
-#[cfg(unix)]
+/// the holder is killed outright (SIGKILL; TerminateProcess on Windows), the next start works.
 #[test]
 fn one_engine_per_database_even_after_a_crash() {
     use std::time::Duration;

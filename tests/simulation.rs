@@ -69,7 +69,6 @@ fn a_person_s_hxrun_path_is_never_overridden() {
 }
 
 /// `deckhand run` on a fresh machine: the simulator is set up and a demo method runs on it.
-#[cfg(unix)]
 #[test]
 fn deckhand_run_on_a_fresh_machine_runs_the_simulator() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,6 +4,9 @@
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args == [deckhand::simulation::venus::HELPER] {
+        deckhand::simulation::venus::hold();
+    }
     match deckhand::simulation::venus::parse_args(&args) {
         Ok(invocation) => {
             let code = deckhand::simulation::venus::run(&invocation);

@@ -3,6 +3,7 @@
 
 mod follow;
 mod method;
+mod tree;
 
 pub use method::outside_methods_folder;
 
@@ -24,14 +25,45 @@ pub use method::{arguments, display_command, resolve};
 #[derive(Default)]
 pub struct HxRunRunner {
     claimed: follow::Claimed,
+    /// The process trees of the runs being followed, by pid, for an abort.
+    trees: Trees,
 }
+
+type Trees = Arc<Mutex<HashMap<u32, Arc<tree::Tree>>>>;
 
 impl HxRunRunner {
     pub fn new() -> Self {
-        HxRunRunner {
-            claimed: Arc::new(Mutex::new(HashMap::new())),
+        HxRunRunner::default()
+    }
+}
+
+/// Holds a run's process tree while it is followed; lets it go when the run has ended.
+struct Held {
+    trees: Trees,
+    pid: u32,
+}
+
+impl Held {
+    fn new(trees: &Trees, pid: u32, tree: tree::Tree) -> Held {
+        lock(trees).insert(pid, Arc::new(tree));
+        Held {
+            trees: trees.clone(),
+            pid,
         }
     }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        lock(&self.trees).remove(&self.pid);
+    }
+}
+
+fn lock(trees: &Trees) -> std::sync::MutexGuard<'_, HashMap<u32, Arc<tree::Tree>>> {
+    // A panic elsewhere cannot leave the map half-changed: each change is one call.
+    trees
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// When a process started, as the operating system says (whole seconds).
@@ -69,13 +101,15 @@ impl Runner for HxRunRunner {
             .stderr(Stdio::null());
         // Closing Deckhand must not end a method on the deck.
         command.kill_on_drop(false);
-        // Its own process group, so an abort can end HxRun and everything it started.
-        #[cfg(unix)]
-        command.process_group(0);
+        // Held as one tree, so an abort can end HxRun and everything it started.
+        tree::prepare(&mut command);
         let child = command
             .spawn()
             .map_err(|e| LaunchError(format!("could not start {}: {e}", settings.hxrun_path)))?;
+        let tree = tree::adopt(&child)
+            .map_err(|e| LaunchError(format!("could not start {}: {e}", settings.hxrun_path)))?;
         let pid = child.id();
+        let held = pid.map(|pid| Held::new(&self.trees, pid, tree));
         // Taken here rather than asked of the OS, so the launch path stays short; re-attaching
         // compares it with the OS's start time, allowing for the gap.
         let started_at: DateTime<Utc> = launched_at.into();
@@ -94,10 +128,11 @@ impl Runner for HxRunRunner {
             pid,
             command_line,
             started_at,
-            finished: Box::pin(follow::follow(
-                follow::Process::Child(Box::new(child)),
-                watch,
-            )),
+            finished: Box::pin(async move {
+                let outcome = follow::follow(follow::Process::Child(Box::new(child)), watch).await;
+                drop(held);
+                outcome
+            }),
             progress: Some(news),
         })
     }
@@ -116,6 +151,7 @@ impl Runner for HxRunRunner {
         }
         let settings = &request.settings;
         let method = method::resolve(&request.method_path, settings).ok()?;
+        let held = Held::new(&self.trees, pid, tree::adopt_running(pid));
         let (progress, news) = mpsc::unbounded_channel();
         let watch = follow::Watch {
             method,
@@ -131,34 +167,20 @@ impl Runner for HxRunRunner {
             pid: Some(pid),
             command_line: String::new(),
             started_at,
-            finished: Box::pin(follow::follow(follow::Process::Pid(pid), watch)),
+            finished: Box::pin(async move {
+                let outcome = follow::follow(follow::Process::Pid(pid), watch).await;
+                drop(held);
+                outcome
+            }),
             progress: Some(news),
         })
     }
 
     fn abort(&self, pid: u32) -> Result<(), String> {
-        kill_tree(pid)
-    }
-}
-
-/// Ends a process and every process it started.
-#[cfg(unix)]
-fn kill_tree(pid: u32) -> Result<(), String> {
-    let group = rustix::process::Pid::from_raw(pid as i32).ok_or("not a process id")?;
-    rustix::process::kill_process_group(group, rustix::process::Signal::KILL)
-        .map_err(|e| e.to_string())
-}
-
-/// Ends a process and every process it started.
-#[cfg(windows)]
-fn kill_tree(pid: u32) -> Result<(), String> {
-    let status = std::process::Command::new("taskkill")
-        .args(["/PID", &pid.to_string(), "/T", "/F"])
-        .status()
-        .map_err(|e| e.to_string())?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("taskkill ended with {status}"))
+        let held = lock(&self.trees).get(&pid).cloned();
+        match held {
+            Some(tree) => tree.end(pid),
+            None => tree::end_unheld(pid),
+        }
     }
 }

@@ -35,8 +35,8 @@ pub enum TraceEncoding {
 }
 
 /// A simulated method: `sim: outcome=step-error`, `sim: duration=30s`, `sim: steps=6`,
-/// `sim: exit-code=0`, `sim: trace=utf-16` lines anywhere in the file (after `//`, `#` or
-/// nothing).
+/// `sim: exit-code=0`, `sim: trace=utf-16`, `sim: helper=yes` lines anywhere in the file
+/// (after `//`, `#` or nothing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Script {
     pub ending: Ending,
@@ -47,6 +47,9 @@ pub struct Script {
     pub exit_code: i32,
     /// How the trace file is encoded.
     pub trace: TraceEncoding,
+    /// Starts a helper process, as VENUS does, that lives until it is ended: an abort must
+    /// end it too. Its pid is written beside the trace (`<trace>.helper-pid`).
+    pub helper: bool,
 }
 
 impl Default for Script {
@@ -57,6 +60,7 @@ impl Default for Script {
             steps: 6,
             exit_code: 0,
             trace: TraceEncoding::Utf8,
+            helper: false,
         }
     }
 }
@@ -100,6 +104,7 @@ impl Script {
                     }
                     "exit-code" => script.exit_code = value.parse().unwrap_or(script.exit_code),
                     "trace" => script.trace = value.parse().unwrap_or(script.trace),
+                    "helper" => script.helper = matches!(value, "yes" | "true" | "1"),
                     _ => {}
                 }
             }
@@ -115,7 +120,7 @@ mod tests {
     #[test]
     fn directives_are_read_and_nonsense_keeps_the_defaults() {
         let script = Script::parse(
-            "// A demo\n// sim: outcome=step-error duration=1.5s\n# sim: steps=3 exit-code=7 trace=UTF-16\n",
+            "// A demo\n// sim: outcome=step-error duration=1.5s\n# sim: steps=3 exit-code=7 trace=UTF-16 helper=yes\n",
         );
         assert_eq!(
             script,
@@ -125,6 +130,7 @@ mod tests {
                 steps: 3,
                 exit_code: 7,
                 trace: TraceEncoding::Utf16,
+                helper: true,
             }
         );
         assert_eq!(

@@ -127,6 +127,12 @@ pub fn run(invocation: &Invocation) -> i32 {
         "SYSTEM",
         &format!("Execute method - start; Method file {method}"),
     );
+    if script.helper {
+        let pid_file = invocation.log_folder.join(format!("{name}.helper-pid"));
+        if let Err(e) = start_helper(&pid_file) {
+            eprintln!("deckhand-sim: cannot start the helper process: {e}");
+        }
+    }
     let pause = script.duration / (script.steps * 2).max(1);
     let halfway = script.steps / 2;
     for step in 0..script.steps {
@@ -160,6 +166,27 @@ pub fn run(invocation: &Invocation) -> i32 {
     }
     trace.line("SYSTEM", "End method - complete; ");
     script.exit_code
+}
+
+/// The argument that makes the simulator a helper process: it waits until it is ended.
+pub const HELPER: &str = "--helper";
+
+/// Starts this program again as a helper process and writes its pid to `pid_file`.
+fn start_helper(pid_file: &Path) -> std::io::Result<()> {
+    let helper = std::process::Command::new(std::env::current_exe()?)
+        .arg(HELPER)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    std::fs::write(pid_file, helper.id().to_string())
+}
+
+/// What a helper process does: nothing, until it is ended.
+pub fn hold() -> ! {
+    loop {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
 }
 
 /// The trace files in `folder`, for tests and the demo.

@@ -5,9 +5,13 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
+#[cfg(unix)]
 use deckhand::clock::{Clock, SystemClock};
 use deckhand::engine::Engine;
-use deckhand::model::{Recurrence, RunStatus, ScheduleDraft};
+#[cfg(unix)]
+use deckhand::model::RunStatus;
+use deckhand::model::{Recurrence, ScheduleDraft};
+#[cfg(unix)]
 use deckhand::runner::HxRunRunner;
 use deckhand::store::Store;
 
@@ -30,6 +34,8 @@ fn once_in(method: &str, seconds: i64) -> ScheduleDraft {
     }
 }
 
+/// Shell scripts stand in for HxRun (Unix only: on Windows the simulator's tests launch real
+/// processes and judge them).
 #[cfg(unix)]
 #[tokio::test]
 async fn real_processes_run_and_their_exit_codes_decide_the_outcome() {

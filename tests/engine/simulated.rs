@@ -1,7 +1,7 @@
 //! The real HxRun runner launching the VENUS simulator as a real child process, through the
 //! engine, over a real SQLite file: every outcome, abort, stuck, and a busy robot.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -15,8 +15,8 @@ use deckhand::runner::HxRunRunner;
 use deckhand::simulation::DEMO_METHODS;
 use deckhand::store::Store;
 
-use crate::support::TestStore;
 use crate::support::wait::{Timer, wait_until_async};
+use crate::support::{TestStore, alive};
 
 const SIM: &str = env!("CARGO_BIN_EXE_deckhand-sim");
 
@@ -312,7 +312,7 @@ async fn an_operator_aborts_a_stuck_run_from_deckhand() {
         .expect("recovery required");
     assert_eq!(recovery.actor, "Ann");
     assert!(
-        !Path::new(&format!("/proc/{pid}")).exists(),
+        wait_until_async(StdDuration::from_secs(10), || !alive(pid)).await,
         "HxRun (the simulator) is gone"
     );
     let audit = lab
@@ -320,6 +320,95 @@ async fn an_operator_aborts_a_stuck_run_from_deckhand() {
         .audit_log(Some(&run.id.to_string()), 5, 0)
         .unwrap();
     assert_eq!(audit[0].actor, "Ann");
+}
+
+impl Lab {
+    /// A launch request for `method` as the engine would make it.
+    fn request(&self, method: &str) -> LaunchRequest {
+        LaunchRequest {
+            run_id: uuid::Uuid::new_v4(),
+            schedule_id: uuid::Uuid::new_v4(),
+            schedule_name: method.into(),
+            method_path: method.into(),
+            settings: self.store().settings().unwrap(),
+            expected_duration: None,
+            stuck_after: StdDuration::from_secs(600),
+        }
+    }
+
+    /// The pid of the helper process a `sim: helper=yes` method started.
+    async fn helper_of(&self, method_stem: &str) -> u32 {
+        let mut found = None;
+        let seen = wait_until_async(StdDuration::from_secs(20), || {
+            found = std::fs::read_dir(&self.logs).ok().and_then(|entries| {
+                entries.flatten().find_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    (name.starts_with(method_stem) && name.ends_with(".helper-pid"))
+                        .then(|| std::fs::read_to_string(e.path()).ok()?.trim().parse().ok())
+                        .flatten()
+                })
+            });
+            found.is_some()
+        })
+        .await;
+        assert!(seen, "the method started its helper process");
+        found.unwrap()
+    }
+}
+
+/// An abort ends HxRun and every process it started, whether Deckhand launched it or
+/// re-attached it after a restart (on Windows through a job object, on Unix a process group).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_abort_ends_the_method_and_the_processes_it_started() {
+    let lab = Lab::new();
+    std::fs::write(
+        lab.methods.join("With helper.med"),
+        "// sim: outcome=stuck helper=yes duration=1s\n",
+    )
+    .unwrap();
+    let runner = HxRunRunner::new();
+    let launched = runner.launch(lab.request("With helper.med")).await.unwrap();
+    let pid = launched.pid.unwrap();
+    let finished = tokio::spawn(launched.finished);
+    let helper = lab.helper_of("With helper").await;
+    assert!(alive(pid) && alive(helper), "both run");
+    runner.abort(pid).unwrap();
+    let outcome = finished.await.unwrap();
+    assert_eq!(outcome.verdict, Verdict::Failed, "killed: no end line");
+    assert!(
+        wait_until_async(StdDuration::from_secs(10), || !alive(pid) && !alive(helper)).await,
+        "HxRun ({pid}) and its helper ({helper}) are gone"
+    );
+
+    // After a restart: another runner re-attaches the run it did not start.
+    std::fs::write(
+        lab.methods.join("Again with helper.med"),
+        "// sim: outcome=stuck helper=yes duration=1s\n",
+    )
+    .unwrap();
+    let first = HxRunRunner::new();
+    let launched = first
+        .launch(lab.request("Again with helper.med"))
+        .await
+        .unwrap();
+    let (pid, started_at) = (launched.pid.unwrap(), launched.started_at);
+    // Deckhand ends; the method runs on.
+    drop(launched);
+    drop(first);
+    let helper = lab.helper_of("Again with helper").await;
+    let restarted = HxRunRunner::new();
+    let attached = restarted
+        .reattach(lab.request("Again with helper.med"), pid, started_at, None)
+        .expect("the same process is found again");
+    let finished = tokio::spawn(attached.finished);
+    assert!(alive(pid) && alive(helper), "both ran on without Deckhand");
+    restarted.abort(pid).unwrap();
+    let outcome = finished.await.unwrap();
+    assert_eq!(outcome.verdict, Verdict::Failed);
+    assert!(
+        wait_until_async(StdDuration::from_secs(10), || !alive(pid) && !alive(helper)).await,
+        "the re-attached HxRun ({pid}) and its helper ({helper}) are gone"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

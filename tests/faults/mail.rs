@@ -27,11 +27,13 @@ fn emails_waiting(path: &std::path::Path) -> Vec<deckhand::model::OutboxEntry> {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs aiosmtpd, a Linux program")]
 fn a_mail_server_down_through_many_events_and_restarts_gets_each_message_once() {
     let began = Instant::now();
     let port = free_port();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("deckhand.sqlite3");
+    crate::support::lab_database(&path);
     let mut store = open(&path);
     store.set_smtp_settings(&settings(port), "test").unwrap();
     store

@@ -2,6 +2,9 @@
 //! the record (`cargo test faults -- --nocapture`).
 
 mod clock;
+mod crash;
+// A full disk is made with a small tmpfs (Linux's mount).
+#[cfg(target_os = "linux")]
 mod disk_full;
 mod files;
 mod kill_storm;

@@ -144,6 +144,7 @@ fn a_message_says_what_happened_and_what_happens_next() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs aiosmtpd, a Linux program")]
 fn an_email_reaches_a_real_smtp_server_with_proper_headers() {
     let server = MailServer::start();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -217,6 +218,7 @@ fn a_server_that_is_down_is_a_temporary_failure() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs aiosmtpd, a Linux program")]
 fn send_test_email_reports_the_server_s_answer_and_logs_it() {
     let server = MailServer::start();
     let dir = tempfile::tempdir().unwrap();

@@ -25,6 +25,7 @@ struct Lab {
 impl Lab {
     fn new(port: u16) -> Lab {
         let dir = tempfile::tempdir().unwrap();
+        crate::support::lab_database(&dir.path().join("deckhand.sqlite3"));
         let mut store = Store::open(&dir.path().join("deckhand.sqlite3"), clock()).unwrap();
         store.set_smtp_settings(&settings(port), ACTOR).unwrap();
         Lab { dir, store }
@@ -154,6 +155,7 @@ fn count(mails: &[(String, String)], to: &str, subject: &str) -> usize {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs aiosmtpd, a Linux program")]
 fn each_person_hears_what_they_asked_for_once_and_alerts_follow_state_changes() {
     let server = MailServer::start();
     let mut lab = Lab::new(server.port);
@@ -249,6 +251,7 @@ fn each_person_hears_what_they_asked_for_once_and_alerts_follow_state_changes() 
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs aiosmtpd, a Linux program")]
 fn a_mail_server_that_is_down_for_a_while_gets_every_message_exactly_once() {
     let port = free_port();
     let mut lab = Lab::new(port);
@@ -306,6 +309,7 @@ fn a_mail_server_that_is_down_for_a_while_gets_every_message_exactly_once() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs aiosmtpd, a Linux program")]
 fn messages_queued_before_a_restart_are_delivered_after_it_and_never_twice() {
     let server = MailServer::start();
     let mut lab = Lab::new(server.port);

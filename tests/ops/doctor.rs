@@ -196,7 +196,7 @@ fn a_missing_or_damaged_database_is_an_error_and_doctor_creates_nothing() {
 fn simulation_needs_the_simulator() {
     let dir = tempfile::tempdir().unwrap();
     let db = populated(dir.path());
-    let sim = Path::new(env!("CARGO_BIN_EXE_deckhand")).with_file_name("deckhand-sim");
+    let sim = Path::new(env!("CARGO_BIN_EXE_deckhand-sim"));
     json(
         &db,
         &["settings", "set", "hxrun_path", sim.to_str().unwrap()],

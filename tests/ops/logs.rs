@@ -115,11 +115,7 @@ fn run_and_read_log(db: &std::path::Path, flag: Option<&str>, env: Option<&str>)
     let limit = crate::support::wait::Timer::start(std::time::Duration::from_secs(60));
     let running = is_running.recv_timeout(std::time::Duration::from_secs(60));
     limit.end(running.is_ok());
-    rustix::process::kill_process(
-        rustix::process::Pid::from_raw(child.id() as i32).unwrap(),
-        rustix::process::Signal::TERM,
-    )
-    .unwrap();
+    crate::support::cli::stop(&mut child);
     // It may not listen for SIGTERM yet (it says it runs just before); how it ends does not
     // matter here, only what it logged by then.
     let _ = child.wait().unwrap();

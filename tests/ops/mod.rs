@@ -46,6 +46,7 @@ pub fn stdout(out: &Output) -> String {
 /// A small database with a schedule and a contact, made through the CLI.
 pub fn populated(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("deckhand.sqlite3");
+    crate::support::lab_database(&db);
     json(
         &db,
         &[

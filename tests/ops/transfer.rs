@@ -11,6 +11,7 @@ use super::{deckhand, json, snapshot, stderr, stdout};
 /// A database with every kind of schedule field set, an archived schedule and two contacts.
 fn source(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("old-pc.sqlite3");
+    crate::support::lab_database(&db);
     json(
         &db,
         &[
@@ -146,6 +147,8 @@ fn everything_a_person_set_moves_to_the_new_pc() {
     }
 
     let new = dir.path().join("new-pc.sqlite3");
+
+    crate::support::lab_database(&new);
     let report = json(&new, &["import", file.to_str().unwrap()]);
     assert_eq!(report["schedulesAdded"].as_array().unwrap().len(), 3);
     assert_eq!(report["contactsAdded"].as_array().unwrap().len(), 2);
@@ -180,6 +183,7 @@ fn duplicates_are_skipped_with_a_line_saying_so() {
     let file = dir.path().join("move.json");
     deckhand(&old, &["export", "--output", file.to_str().unwrap()]);
     let new = dir.path().join("new-pc.sqlite3");
+    crate::support::lab_database(&new);
     json(&new, &["import", file.to_str().unwrap()]);
     let before = snapshot(&new);
 
@@ -223,6 +227,7 @@ fn a_dry_run_checks_and_reports_but_writes_nothing() {
     let file = dir.path().join("move.json");
     deckhand(&old, &["export", "--output", file.to_str().unwrap()]);
     let new = dir.path().join("new-pc.sqlite3");
+    crate::support::lab_database(&new);
     json(&new, &["info"]);
     let before = snapshot(&new);
     let out = deckhand(&new, &["import", file.to_str().unwrap(), "--dry-run"]);
@@ -238,6 +243,7 @@ fn a_dry_run_checks_and_reports_but_writes_nothing() {
 fn a_file_with_mistakes_writes_nothing_and_names_every_mistake() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("new-pc.sqlite3");
+    crate::support::lab_database(&db);
     json(
         &db,
         &[
@@ -326,6 +332,7 @@ fn a_file_with_mistakes_writes_nothing_and_names_every_mistake() {
 fn a_past_one_off_schedule_imports_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("new-pc.sqlite3");
+    crate::support::lab_database(&db);
     let file = dir.path().join("once.json");
     std::fs::write(
         &file,

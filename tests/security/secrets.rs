@@ -149,6 +149,7 @@ fn settings(port: u16, user: &str) -> SmtpSettings {
 /// not there, and to one that refuses the login, reports and logs the failure without the
 /// password, and the password was really offered to the server.
 #[test]
+#[cfg_attr(windows, ignore = "needs aiosmtpd, a Linux program")]
 fn failed_test_emails_never_show_the_password() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("deckhand.sqlite3");

@@ -6,7 +6,7 @@ use crate::support::{ACTOR, TestStore};
 
 #[test]
 fn defaults_until_set() {
-    let mut db = TestStore::new();
+    let mut db = TestStore::untouched();
     assert_eq!(db.store.settings().unwrap(), AppSettings::default());
     assert_eq!(AppSettings::default().hxrun_args, "{method} -r -t");
     let settings = db
@@ -48,7 +48,7 @@ fn defaults_until_set() {
 
 #[test]
 fn bad_values_are_refused_and_nothing_changes() {
-    let mut db = TestStore::new();
+    let mut db = TestStore::untouched();
     let cases = [
         (SettingKey::MaxConcurrentRuns, "0"),
         (SettingKey::MaxConcurrentRuns, "33"),
@@ -70,7 +70,7 @@ fn bad_values_are_refused_and_nothing_changes() {
 
 #[test]
 fn every_setting_can_be_set_to_its_default() {
-    let mut db = TestStore::new();
+    let mut db = TestStore::untouched();
     let defaults = AppSettings::default();
     for key in SettingKey::iter() {
         let text = deckhand::store::settings_text(&defaults, key);
@@ -84,7 +84,7 @@ fn every_setting_can_be_set_to_its_default() {
 #[test]
 fn simulation_is_on_only_while_the_simulator_is_the_runner() {
     use deckhand::model::SettingKey;
-    let mut db = crate::support::TestStore::new();
+    let mut db = crate::support::TestStore::untouched();
     let refused = db
         .store
         .set_setting(SettingKey::Simulation, "true", crate::support::ACTOR)
@@ -127,7 +127,7 @@ fn simulation_is_on_only_while_the_simulator_is_the_runner() {
 
 #[test]
 fn the_scheduler_pause_is_stored_with_who_and_when_and_audited_once() {
-    let mut db = TestStore::new();
+    let mut db = TestStore::untouched();
     let store = &mut db.store;
     let fresh = store.scheduler_state().unwrap();
     assert!(!fresh.paused);
@@ -158,7 +158,7 @@ fn the_scheduler_pause_is_stored_with_who_and_when_and_audited_once() {
 
 #[test]
 fn the_log_level_and_the_backups_kept_are_checked_and_kept() {
-    let mut db = TestStore::new();
+    let mut db = TestStore::untouched();
     let defaults = AppSettings::default();
     assert_eq!(defaults.log_level, LogLevel::Info, "info unless changed");
     assert_eq!(
@@ -198,7 +198,7 @@ fn the_log_level_and_the_backups_kept_are_checked_and_kept() {
 
 #[test]
 fn a_bad_log_level_or_backup_count_names_the_field_and_saves_nothing() {
-    let mut db = TestStore::new();
+    let mut db = TestStore::untouched();
     let cases = [
         (
             SettingKey::LogLevel,
@@ -246,7 +246,7 @@ fn a_bad_log_level_or_backup_count_names_the_field_and_saves_nothing() {
 
 #[test]
 fn settings_are_read_before_the_store_opens_without_touching_the_database() {
-    let mut db = TestStore::new();
+    let mut db = TestStore::untouched();
     let missing = db.path().with_file_name("none.sqlite3");
     assert_eq!(Store::read_settings(&missing), None);
     assert!(!missing.exists(), "reading creates no database");

@@ -32,6 +32,25 @@ pub fn ok(db: &Path, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
 }
 
+/// Stops `deckhand run` the way its operator would: SIGTERM on Unix (it then ends cleanly).
+/// On Windows its stop is a Ctrl-C in its own console, which no other program can send it
+/// here, so it is ended outright. Whether it was asked (rather than ended outright).
+pub fn stop(child: &mut Child) -> bool {
+    #[cfg(unix)]
+    {
+        let pid = i32::try_from(child.id())
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+            .expect("a process id");
+        rustix::process::kill_process(pid, rustix::process::Signal::TERM).is_ok()
+    }
+    #[cfg(windows)]
+    {
+        child.kill().expect("the process can be ended");
+        false
+    }
+}
+
 /// `deckhand run [--log-level LEVEL]` on `db` (the scheduler; without a level it logs at the
 /// setting's), without a desktop session, its standard error dropped; killed when the guard is
 /// dropped.

@@ -35,9 +35,19 @@ impl TestStore {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let clock = Arc::new(ManualClock::new(t("2026-06-01T12:00:00Z")));
-        let store = Store::open(&dir.path().join("deckhand.sqlite3"), clock.clone())
-            .expect("the store opens");
+        let path = dir.path().join("deckhand.sqlite3");
+        lab_database(&path);
+        let store = Store::open(&path, clock.clone()).expect("the store opens");
         TestStore { dir, clock, store }
+    }
+
+    /// A fresh database file with every setting at its default, on every platform.
+    pub fn untouched() -> Self {
+        let db = TestStore::new();
+        db.raw()
+            .execute("DELETE FROM settings WHERE key = 'methods_folder'", [])
+            .expect("the default methods folder");
+        db
     }
 
     pub fn path(&self) -> PathBuf {
@@ -96,5 +106,40 @@ pub fn daily(name: &str) -> ScheduleDraft {
         expected_duration_minutes: Some(45),
         stuck_minutes: None,
         active: true,
+    }
+}
+
+/// Whether process `pid` is alive: it exists and has not ended (an ended child its parent
+/// has not yet reaped counts as ended). Works on Linux and Windows alike.
+pub fn alive(pid: u32) -> bool {
+    let mut system = sysinfo::System::new();
+    let pid = sysinfo::Pid::from_u32(pid);
+    system.refresh_processes_specifics(
+        sysinfo::ProcessesToUpdate::Some(&[pid]),
+        true,
+        sysinfo::ProcessRefreshKind::nothing(),
+    );
+    system
+        .process(pid)
+        .is_some_and(|p| !matches!(p.status(), sysinfo::ProcessStatus::Zombie))
+}
+
+/// The tests' method paths (`C:\Methods\Prep.med`…) are a lab's whose methods live in
+/// `C:\Methods`. On Linux such a path is a file name inside the methods folder; on Windows it
+/// is what it says, so the test databases there have `C:\Methods` as their methods folder
+/// (written directly, so no audit entry or event tells of it). Makes the database at `path`.
+pub fn lab_database(path: &std::path::Path) {
+    let store = Store::open(path, Arc::new(deckhand::clock::SystemClock)).expect("the store opens");
+    drop(store);
+    if cfg!(windows) {
+        rusqlite::Connection::open(path)
+            .and_then(|c| {
+                c.execute(
+                    "INSERT OR REPLACE INTO settings (key, value, updated_at) \
+                     VALUES ('methods_folder', 'C:\\Methods', 0)",
+                    [],
+                )
+            })
+            .expect("the methods folder is set");
     }
 }

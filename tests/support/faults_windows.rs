@@ -1,0 +1,99 @@
+//! Processes found, ended and watched the Windows way (the process list, TerminateProcess).
+//! Windows has no zombies, so no reaper is needed: this one only keeps the children it
+//! started, to tell their exit codes.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+
+/// The pids of the running processes named `name` (with or without `.exe`).
+pub fn processes_named(name: &str) -> Vec<u32> {
+    let mut system = sysinfo::System::new();
+    system.refresh_processes_specifics(
+        sysinfo::ProcessesToUpdate::All,
+        true,
+        sysinfo::ProcessRefreshKind::nothing(),
+    );
+    let exe = format!("{name}.exe");
+    system
+        .processes()
+        .values()
+        .filter(|p| {
+            let own = p.name().to_string_lossy();
+            own.eq_ignore_ascii_case(name) || own.eq_ignore_ascii_case(&exe)
+        })
+        .map(|p| p.pid().as_u32())
+        .collect()
+}
+
+/// Ends every process named `name` outright; how many there were.
+pub fn kill_all_named(name: &str) -> usize {
+    let mut system = sysinfo::System::new();
+    system.refresh_processes_specifics(
+        sysinfo::ProcessesToUpdate::All,
+        true,
+        sysinfo::ProcessRefreshKind::nothing(),
+    );
+    let pids = processes_named(name);
+    for pid in &pids {
+        if let Some(process) = system.process(sysinfo::Pid::from_u32(*pid)) {
+            process.kill();
+        }
+    }
+    pids.len()
+}
+
+/// Starts programs and tells how they ended.
+#[derive(Default)]
+pub struct Reaper {
+    children: Mutex<HashMap<u32, Child>>,
+    exits: Mutex<HashMap<u32, i32>>,
+}
+
+impl Reaper {
+    pub fn start() -> Reaper {
+        Reaper::default()
+    }
+
+    /// Starts `argv` (no input or output, standard error to `stderr`); its pid.
+    pub fn spawn(&mut self, argv: &[&str], stderr: &Path) -> u32 {
+        let child = Command::new(argv[0])
+            .args(&argv[1..])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(stderr).expect("a file for standard error"))
+            .spawn()
+            .expect("the program starts");
+        let pid = child.id();
+        self.children.lock().unwrap().insert(pid, child);
+        pid
+    }
+
+    /// The exit code of `pid`, once it ended.
+    pub fn exit_code(&self, pid: u32) -> Option<i32> {
+        if let Some(code) = self.exits.lock().unwrap().get(&pid) {
+            return Some(*code);
+        }
+        let mut children = self.children.lock().unwrap();
+        let status = children.get_mut(&pid)?.try_wait().ok()??;
+        children.remove(&pid);
+        let code = status.code().unwrap_or(-1);
+        self.exits.lock().unwrap().insert(pid, code);
+        Some(code)
+    }
+
+    /// Ends `pid` outright (TerminateProcess), as a crash or a power loss would.
+    pub fn kill(&self, pid: u32) {
+        if let Some(child) = self.children.lock().unwrap().get_mut(&pid) {
+            let _ = child.kill();
+        }
+    }
+
+    /// Asks `pid` to stop. A Windows console program stops on a Ctrl-C in its own console,
+    /// which no other program can send it here: it is ended outright. Whether it was asked.
+    pub fn stop(&self, pid: u32) -> bool {
+        self.kill(pid);
+        false
+    }
+}
