@@ -12,6 +12,7 @@ mod host;
 mod security_tests;
 mod state;
 mod tray;
+mod webview;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -111,6 +112,7 @@ pub fn run() {
             .map_err(|e| eprintln!("deckhand: {e}"))
             .ok()
     });
+    webview::check();
     tauri::Builder::default()
         // First: a second launch hands over to the running Deckhand, which shows its window.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {

@@ -34,8 +34,9 @@ def windows_path(path: Path) -> str:
     return "Z:" + str(path.resolve()).replace("/", "\\")
 
 
-def deckhand(*args: str, db: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    command = [WINE, str(CLI)]
+def deckhand(*args: str, db: Path | None = None, check: bool = True,
+             cli: Path | str = CLI) -> subprocess.CompletedProcess[str]:
+    command = [WINE, str(cli)]
     if db is not None:
         command += ["--db", windows_path(db)]
     done = subprocess.run(command + list(args), capture_output=True, text=True, timeout=120,
@@ -72,9 +73,11 @@ def doctor_disk(lab: Path) -> None:
     print(f"windows: doctor's disk check ok — {disk['message']}")
 
 
-def run_with_the_simulator(lab: Path) -> None:
+def run_with_the_simulator(lab: Path, cli: Path | str = CLI) -> dict:
+    """`deckhand run` on a fresh database in `lab`: the simulator is set up beside `cli` and a
+    quick method whose trace is UTF-16 runs to `completed`. The run, as the history shows it."""
     db = lab / "deckhand.sqlite3"
-    engine = subprocess.Popen([WINE, str(CLI), "--db", windows_path(db), "run"],
+    engine = subprocess.Popen([WINE, str(cli), "--db", windows_path(db), "run"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "DECKHAND_DB": ""})
     try:
@@ -83,10 +86,12 @@ def run_with_the_simulator(lab: Path) -> None:
         (methods / "Wide quick.med").write_text("// sim: outcome=completed duration=1s steps=2 trace=utf-16\n")
         at = (datetime.now(timezone.utc) + timedelta(seconds=4)).strftime("%Y-%m-%dT%H:%M:%SZ")
         created = json.loads(deckhand("--json", "schedules", "add", "--name", "Wide quick",
-                                      "--method", "Wide quick.med", "--once", at, db=db).stdout)
+                                      "--method", "Wide quick.med", "--once", at, db=db,
+                                      cli=cli).stdout)
 
         def finished():
-            history = json.loads(deckhand("--json", "history", "--schedule", created["id"], db=db).stdout)
+            history = json.loads(deckhand("--json", "history", "--schedule", created["id"], db=db,
+                                          cli=cli).stdout)
             runs = history["entries"]
             return runs[0]["run"] if runs and runs[0]["run"]["status"] in ("completed", "failed") else None
 
@@ -95,6 +100,7 @@ def run_with_the_simulator(lab: Path) -> None:
         assert "End method - complete" in (run["outcomeDetail"] or ""), run
         assert run["traceFile"] and run["traceFile"].startswith("Z:\\"), run
         print(f"windows: deckhand run with the simulator ok — a UTF-16 trace followed to {run['status']}")
+        return run
     finally:
         engine.kill()
         engine.wait(timeout=30)

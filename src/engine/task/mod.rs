@@ -148,7 +148,7 @@ pub struct Engine<R, M, T, Tz: TimeZone> {
     /// database): written before their outcome.
     unrecorded_starts: HashMap<Uuid, RunChanges>,
     /// Watches the database's folder so changes from other processes arrive within moments.
-    _watcher: Option<notify::RecommendedWatcher>,
+    _watcher: Option<startup::DatabaseWatcher>,
 }
 
 impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {

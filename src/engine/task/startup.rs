@@ -3,6 +3,9 @@
 
 use super::*;
 
+#[cfg(windows)]
+mod windows_watch;
+
 impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     /// Resolves runs a crash left `pending`, `waiting`, `running` or `stuck`: a method that
     /// is still running is re-attached; anything else becomes `interrupted`, and a schedule
@@ -143,13 +146,65 @@ pub(super) fn watch_database(
     path: &std::path::Path,
     outbox: mpsc::UnboundedSender<Msg>,
     checkpoints: Option<std::sync::mpsc::Sender<()>>,
-) -> Option<notify::RecommendedWatcher> {
-    use notify::Watcher;
+) -> Option<DatabaseWatcher> {
     let folder = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
     let name = path.file_name()?.to_string_lossy().into_owned();
+    DatabaseWatcher::start(folder, name, move || {
+        let _ = outbox.send(Msg::DatabaseChanged);
+        if let Some(checkpoints) = &checkpoints {
+            let _ = checkpoints.send(());
+        }
+    })
+}
+
+/// Watches the database's folder for files created or changed by other programs; dropping
+/// it stops watching (and drops the callback). It blocks in the operating system while
+/// nothing changes:
+/// - on Windows, a thread of Deckhand's own waiting with no timeout for a
+///   `ReadDirectoryChangesW` (`notify`'s Windows back-end wakes ten times a second to look
+///   for a stop request), see `windows_watch`;
+/// - elsewhere, `notify` (inotify on Linux, FSEvents on macOS).
+pub(super) struct DatabaseWatcher {
+    #[cfg(windows)]
+    _inner: windows_watch::FolderWatcher,
+    #[cfg(not(windows))]
+    _inner: notify::RecommendedWatcher,
+}
+
+impl DatabaseWatcher {
+    /// Calls `changed` (on the watcher's own thread) each time a file in `folder` whose name
+    /// starts with `name` is created or modified: the database, its `-wal` and its `-shm`.
+    /// `None`, with a warning, when the folder cannot be watched.
+    pub(super) fn start(
+        folder: &std::path::Path,
+        name: String,
+        changed: impl Fn() + Send + 'static,
+    ) -> Option<DatabaseWatcher> {
+        #[cfg(windows)]
+        let inner = windows_watch::FolderWatcher::start(folder, name, changed)
+            .map_err(|e| {
+                warn!(
+                    "cannot watch {} for changes by other programs: {e}",
+                    folder.display()
+                )
+            })
+            .ok()?;
+        #[cfg(not(windows))]
+        let inner = notify_watcher(folder, name, changed)?;
+        Some(DatabaseWatcher { _inner: inner })
+    }
+}
+
+#[cfg(not(windows))]
+fn notify_watcher(
+    folder: &std::path::Path,
+    name: String,
+    changed: impl Fn() + Send + 'static,
+) -> Option<notify::RecommendedWatcher> {
+    use notify::Watcher;
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let ours = event.is_ok_and(|e| {
             (e.kind.is_modify() || e.kind.is_create())
@@ -159,10 +214,7 @@ pub(super) fn watch_database(
                 })
         });
         if ours {
-            let _ = outbox.send(Msg::DatabaseChanged);
-            if let Some(checkpoints) = &checkpoints {
-                let _ = checkpoints.send(());
-            }
+            changed();
         }
     })
     .map_err(|e| warn!("cannot watch the database for changes by other programs: {e}"))
