@@ -8,7 +8,13 @@ set -euo pipefail
 
 DECKHAND_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step says when it began, counted from the first script's start (so a CI log shows what
+# each step took).
+export DECKHAND_STARTED="${DECKHAND_STARTED:-$(date +%s)}"
+step() {
+  local elapsed=$(($(date +%s) - DECKHAND_STARTED))
+  printf '\n==> [%d:%02d] %s\n' $((elapsed / 60)) $((elapsed % 60)) "$*"
+}
 fail() { printf '\n%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
 
 # --- Debian packages ---------------------------------------------------------------------

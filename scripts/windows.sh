@@ -75,7 +75,8 @@ x86_64-w64-mingw32-gcc -O2 -o target/windows/fake-webview2-installer.exe tests/w
 step "Windows: the core's tests under Wine"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$DECKHAND_ROOT/scripts/windows/wine-run.sh"
 status=0
-cargo test "${windows_build[@]}" --lib --test integration -- --test-threads=2 || status=$?
+# Wine has the Windows credential store (CredWrite/CredRead): the keyring tests use it.
+DECKHAND_TEST_KEYRING=1 cargo test "${windows_build[@]}" --lib --test integration -- --test-threads=2 || status=$?
 
 step "Windows: the checks under Wine"
 [[ $status -eq 0 ]] && { python3 tests/windows/smoke.py || status=$?; }

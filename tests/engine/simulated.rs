@@ -685,3 +685,50 @@ async fn traces_in_utf16_and_windows_1252_are_followed_and_judged() {
         "{run:?}"
     );
 }
+
+/// Windows spellings of the methods and log folders: a verbatim `\\?\` path (what
+/// canonicalising gives) and forward slashes. The method is found, started, its trace found
+/// in the log folder and followed to the end, whichever way the folders are written.
+#[cfg(windows)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn windows_spellings_of_the_folders_are_followed() {
+    let lab = Lab::new();
+    std::fs::write(
+        lab.methods.join("Quick.med"),
+        "// sim: outcome=completed duration=0.3s steps=2\n",
+    )
+    .unwrap();
+    let plain = |p: &std::path::Path| p.to_str().unwrap().to_owned();
+    for (what, methods, logs) in [
+        (
+            "verbatim",
+            format!(r"\\?\{}", plain(&lab.methods)),
+            format!(r"\\?\{}", plain(&lab.logs)),
+        ),
+        (
+            "forward slashes",
+            plain(&lab.methods).replace('\\', "/"),
+            plain(&lab.logs).replace('\\', "/"),
+        ),
+    ] {
+        let mut store = lab.store();
+        store
+            .set_setting(SettingKey::MethodsFolder, &methods, "test")
+            .unwrap();
+        store
+            .set_setting(SettingKey::LogFolder, &logs, "test")
+            .unwrap();
+        let runner = HxRunRunner::new();
+        let launched = runner
+            .launch(lab.request("Quick.med"))
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e:?}"));
+        let outcome = launched.finished.await;
+        assert_eq!(outcome.verdict, Verdict::Completed, "{what}: {outcome:?}");
+        let trace = outcome.trace_file.clone().unwrap_or_default();
+        assert!(
+            trace.contains("Quick_"),
+            "{what}: the trace was found: {outcome:?}"
+        );
+    }
+}

@@ -227,6 +227,7 @@ fn failed_test_emails_never_show_the_password() {
 /// report and export. The password is in no output and in no file under the data folder
 /// (database, WAL, logs, the CSV export) — while each server was offered it.
 #[test]
+#[cfg_attr(windows, ignore = "needs aiosmtpd, a Linux program")]
 fn the_password_is_in_no_file_and_no_output_of_the_programs() {
     if std::env::var_os("DECKHAND_TEST_KEYRING").is_none() {
         eprintln!("skipped: run through scripts/test.sh, which provides a session keyring");
