@@ -67,8 +67,9 @@ pub struct DeliveryPolicy {
     pub give_up_after: Duration,
     /// A desktop notification older than this is not shown (it is news no more).
     pub desktop_fresh: Duration,
-    /// How often the task looks at the outbox even when nothing rang (messages queued by
-    /// another program, such as the CLI).
+    /// How often the task looks at the outbox even when nothing rang. A safety net only:
+    /// the bell rings after each commit of the host's connections, and when the engine sees
+    /// that another program (the CLI) wrote to the database.
     pub poll: Duration,
     /// How long after the bell rings the task looks (so a burst of writes is over).
     pub settle: Duration,
@@ -81,7 +82,7 @@ impl Default for DeliveryPolicy {
             max_retry: Duration::from_secs(15 * 60),
             give_up_after: Duration::from_secs(3 * 24 * 3600),
             desktop_fresh: Duration::from_secs(3600),
-            poll: Duration::from_secs(30),
+            poll: Duration::from_secs(15 * 60),
             settle: Duration::from_millis(250),
         }
     }

@@ -209,6 +209,14 @@ impl Store {
         self.bell = Some(bell);
     }
 
+    /// Rings the outbox bell, if this connection has one: another program changed the
+    /// database, and may have queued messages.
+    pub fn ring_outbox_bell(&self) {
+        if let Some(bell) = &self.bell {
+            bell.notify_one();
+        }
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path

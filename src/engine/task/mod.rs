@@ -459,6 +459,9 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
         if version == self.data_version {
             return;
         }
+        // Another program wrote: it may have queued messages (a recovery resolved from the
+        // CLI), which go out now rather than at the delivery task's next look.
+        self.store.ring_outbox_bell();
         self.carry_out_abort_requests();
         match self.store.scheduler_state() {
             Ok(state) => {
