@@ -58,13 +58,29 @@ impl Reaper {
 
     /// Starts `argv` (no input or output, standard error to `stderr`); its pid.
     pub fn spawn(&mut self, argv: &[&str], stderr: &Path) -> u32 {
-        let child = Command::new(argv[0])
-            .args(&argv[1..])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(stderr).expect("a file for standard error"))
-            .spawn()
-            .expect("the program starts");
+        let start = || {
+            Command::new(argv[0])
+                .args(&argv[1..])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(stderr).expect("a file for standard error"))
+                .spawn()
+        };
+        let mut started = start();
+        // Wine 8 now and then fails a process creation with ERROR_INTERNAL_ERROR (1359) while
+        // processes are being ended around it: the harness tries again (what is under test is
+        // Deckhand after a crash, not Wine's process creation).
+        for _ in 0..5 {
+            match &started {
+                Err(e) if e.raw_os_error() == Some(1359) => {
+                    eprintln!("Wine could not start {} ({e}); trying again", argv[0]);
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                    started = start();
+                }
+                _ => break,
+            }
+        }
+        let child = started.expect("the program starts");
         let pid = child.id();
         self.children.lock().unwrap().insert(pid, child);
         pid
@@ -95,5 +111,16 @@ impl Reaper {
     pub fn stop(&self, pid: u32) -> bool {
         self.kill(pid);
         false
+    }
+}
+
+/// Nothing the harness started outlives it, even when a test fails halfway.
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let children = self.children.get_mut().unwrap_or_else(|e| e.into_inner());
+        for child in children.values_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
