@@ -179,7 +179,7 @@ fn a_kill_storm_loses_nothing_and_runs_no_slot_twice() {
     for kill in 0..KILLS {
         // A scientist resolves what needs recovery while Deckhand is down.
         resolve(&mut resolved);
-        let pid = reaper.spawn(&argv, &stderr);
+        let pid = reaper.start_deckhand(&argv, &stderr, started_line);
         if rng.chance(30) {
             // While it starts up: reconciling, loading, perhaps launching.
             during_start += 1;
@@ -192,7 +192,8 @@ fn a_kill_storm_loses_nothing_and_runs_no_slot_twice() {
             );
             assert!(
                 reaper.exit_code(pid).is_none(),
-                "deckhand run keeps running after kill {kill} (seed {seed}): {}",
+                "deckhand run keeps running after kill {kill} (seed {seed}), exit code {:?}: {}",
+                reaper.exit_code(pid),
                 std::fs::read_to_string(&stderr).unwrap_or_default()
             );
             std::thread::sleep(Duration::from_millis(rng.below(DWELL_MS)));

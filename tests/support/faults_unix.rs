@@ -136,6 +136,16 @@ impl Reaper {
         started.expect("the reaper started the program")
     }
 
+    /// Starts `deckhand run` (`argv`); its pid. (`_started` is for Windows.)
+    pub fn start_deckhand(
+        &mut self,
+        argv: &[&str],
+        stderr: &Path,
+        _started: impl Fn(&Path) -> bool,
+    ) -> u32 {
+        self.spawn(argv, stderr)
+    }
+
     /// Ends `pid` outright (SIGKILL), as a crash or a power loss would.
     pub fn kill(&self, pid: u32) {
         signal(pid, rustix::process::Signal::KILL);

@@ -86,6 +86,39 @@ impl Reaper {
         pid
     }
 
+    /// Starts `deckhand run` (`argv`); its pid. Under Wine a program now and then ends at
+    /// once without having run at all (nothing on its standard error, where Deckhand says
+    /// every error and a panic): a start that ends silently within 300 ms is tried again, at
+    /// most five times. (Short, so the storm can still kill Deckhand while it starts up.)
+    pub fn start_deckhand(
+        &mut self,
+        argv: &[&str],
+        stderr: &Path,
+        started: impl Fn(&Path) -> bool,
+    ) -> u32 {
+        for _ in 0..5 {
+            let pid = self.spawn(argv, stderr);
+            let limit = std::time::Instant::now() + std::time::Duration::from_millis(300);
+            while std::time::Instant::now() < limit
+                && !started(stderr)
+                && self.exit_code(pid).is_none()
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            let silent = std::fs::metadata(stderr).map_or(true, |m| m.len() == 0);
+            match self.exit_code(pid) {
+                Some(code) if silent => {
+                    eprintln!(
+                        "Wine ended {} at once (exit code {code}); trying again",
+                        argv[0]
+                    );
+                }
+                _ => return pid,
+            }
+        }
+        panic!("Wine could not start {} five times in a row", argv[0]);
+    }
+
     /// The exit code of `pid`, once it ended.
     pub fn exit_code(&self, pid: u32) -> Option<i32> {
         if let Some(code) = self.exits.lock().unwrap().get(&pid) {
