@@ -14,6 +14,7 @@ pub mod host;
 pub mod logging;
 pub mod model;
 pub mod notify;
+pub mod processes;
 pub mod runner;
 pub mod secrets;
 pub mod simulation;

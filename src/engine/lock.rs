@@ -99,16 +99,7 @@ fn holder_has_ended(holder: &str) -> bool {
     else {
         return false;
     };
-    let mut system = sysinfo::System::new();
-    let pid = sysinfo::Pid::from_u32(pid);
-    system.refresh_processes_specifics(
-        sysinfo::ProcessesToUpdate::Some(&[pid]),
-        true,
-        sysinfo::ProcessRefreshKind::nothing(),
-    );
-    system
-        .process(pid)
-        .is_none_or(|p| matches!(p.status(), sysinfo::ProcessStatus::Zombie))
+    !crate::processes::is_running(pid)
 }
 
 #[cfg(test)]

@@ -68,14 +68,7 @@ fn lock(trees: &Trees) -> std::sync::MutexGuard<'_, HashMap<u32, Arc<tree::Tree>
 
 /// When a process started, as the operating system says (whole seconds).
 fn process_start(pid: u32) -> Option<DateTime<Utc>> {
-    let mut system = sysinfo::System::new();
-    let pid = sysinfo::Pid::from_u32(pid);
-    system.refresh_processes_specifics(
-        sysinfo::ProcessesToUpdate::Some(&[pid]),
-        true,
-        sysinfo::ProcessRefreshKind::nothing(),
-    );
-    let seconds = system.process(pid)?.start_time();
+    let seconds = crate::processes::with_process(pid, sysinfo::Process::start_time)?;
     Utc.timestamp_opt(i64::try_from(seconds).ok()?, 0).single()
 }
 

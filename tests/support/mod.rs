@@ -112,16 +112,7 @@ pub fn daily(name: &str) -> ScheduleDraft {
 /// Whether process `pid` is alive: it exists and has not ended (an ended child its parent
 /// has not yet reaped counts as ended). Works on Linux and Windows alike.
 pub fn alive(pid: u32) -> bool {
-    let mut system = sysinfo::System::new();
-    let pid = sysinfo::Pid::from_u32(pid);
-    system.refresh_processes_specifics(
-        sysinfo::ProcessesToUpdate::Some(&[pid]),
-        true,
-        sysinfo::ProcessRefreshKind::nothing(),
-    );
-    system
-        .process(pid)
-        .is_some_and(|p| !matches!(p.status(), sysinfo::ProcessStatus::Zombie))
+    deckhand::processes::is_running(pid)
 }
 
 /// The tests' method paths (`C:\Methods\Prep.med`…) are a lab's whose methods live in
