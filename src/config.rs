@@ -53,13 +53,16 @@ pub fn log_folder(db: &std::path::Path) -> std::path::PathBuf {
         .join("logs")
 }
 
-/// Deckhand's own files readable by the user only: on Unix, folders 0700 and files 0600. A
-/// path that exists already with a looser mode is tightened, and a sentence says so (for the
-/// log). Elsewhere (Windows) the user's profile folder already keeps them private, and these do
-/// nothing beyond creating what is missing.
+/// Deckhand's own files readable by the user only: on Unix, folders 0700 and files 0600; on
+/// Windows, an access list of the user, SYSTEM and the Administrators alone, which a folder
+/// passes on to what is made in it (`private/windows.rs`). A path that exists already and is
+/// open to others is tightened, and a sentence says so (for the log).
 pub mod private {
     use std::io;
     use std::path::Path;
+
+    #[cfg(windows)]
+    mod windows;
 
     /// The mode of Deckhand's folders (Unix).
     pub const FOLDER_MODE: u32 = 0o700;
@@ -72,11 +75,25 @@ pub mod private {
         if folder.is_dir() {
             return Ok(false);
         }
+        // The folders to be made, outermost first: each is made private.
+        #[cfg(windows)]
+        let missing: Vec<&Path> = {
+            let mut missing: Vec<&Path> = folder
+                .ancestors()
+                .take_while(|f| !f.as_os_str().is_empty() && !f.exists())
+                .collect();
+            missing.reverse();
+            missing
+        };
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, FOLDER_MODE);
         builder.create(folder)?;
+        #[cfg(windows)]
+        for made in missing {
+            windows::restrict(made, true)?;
+        }
         Ok(true)
     }
 
@@ -87,6 +104,9 @@ pub mod private {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, FILE_MODE);
         match options.open(file) {
+            #[cfg(windows)]
+            Ok(_) => windows::restrict(file, false),
+            #[cfg(not(windows))]
             Ok(_) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
             Err(e) => Err(e),
@@ -127,9 +147,51 @@ pub mod private {
         )))
     }
 
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    fn tighten(path: &Path, _mode: u32) -> io::Result<Option<String>> {
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if meta.file_type().is_symlink() || !windows::is_open_to_others(path)? {
+            return Ok(None);
+        }
+        windows::restrict(path, meta.is_dir())?;
+        Ok(Some(format!(
+            "{} could be read by other users; it is now readable by this user only (and by the PC's administrators)",
+            path.display()
+        )))
+    }
+
+    #[cfg(not(any(unix, windows)))]
     fn tighten(_path: &Path, _mode: u32) -> io::Result<Option<String>> {
         Ok(None)
+    }
+
+    /// Whether someone other than the user (and, on Windows, SYSTEM and the Administrators)
+    /// may open `path`.
+    pub fn open_to_others(path: &Path) -> io::Result<bool> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Ok(std::fs::metadata(path)?.mode() & 0o077 != 0)
+        }
+        #[cfg(windows)]
+        {
+            windows::is_open_to_others(path)
+        }
+        #[cfg(not(any(unix, windows)))]
+        {
+            std::fs::metadata(path).map(|_| false)
+        }
+    }
+
+    /// Sets `path`'s access list to the one written in `sddl`, Windows' security descriptor
+    /// text (for tests that need a file open to others, as a shared folder's would be).
+    #[cfg(windows)]
+    pub fn set_access_list(path: &Path, sddl: &str) -> io::Result<()> {
+        windows::apply(path, sddl)
     }
 
     /// From now on, files and folders this program creates are readable by the user only

@@ -1,7 +1,7 @@
 //! The real HxRun runner launching the VENUS simulator as a real child process, through the
 //! engine, over a real SQLite file: every outcome, abort, stuck, and a busy robot.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -456,7 +456,6 @@ async fn a_silent_trace_is_reported_stuck_and_resumes_nothing_on_its_own() {
     assert!(outcome.touched_deck);
 }
 
-#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_foreign_simulator_run_makes_the_robot_busy() {
     let lab = Lab::new();
@@ -464,21 +463,21 @@ async fn a_foreign_simulator_run_makes_the_robot_busy() {
     // shell that exits at once, so its parent is not this test process either). It runs
     // under a name only this test's monitor looks for, so tests running beside it are not
     // held up by it.
-    let hand_name = format!("hand-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let hand_name = format!(
+        "hand-{}{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..8],
+        std::env::consts::EXE_SUFFIX
+    );
     let by_hand = lab.db.dir.path().join(&hand_name);
     std::fs::copy(SIM, &by_hand).unwrap();
     lab.store()
         .set_setting(SettingKey::RobotProcessNames, &hand_name, "test")
         .unwrap();
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(r#""$0" "$1" -r -t --log-folder "$2" >/dev/null 2>&1 & echo $!"#)
-        .arg(&by_hand)
-        .arg(lab.methods.join("Demo - stuck on a dialog.med"))
-        .arg(&lab.logs)
-        .output()
-        .unwrap();
-    let foreign: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    let foreign = start_by_hand(
+        &by_hand,
+        &lab.methods.join("Demo - stuck on a dialog.med"),
+        &lab.logs,
+    );
     let schedule = lab.once("Demo - completes.med", 5);
     let _engine = lab.start();
     let waiting = wait_until_async(StdDuration::from_secs(10), || {
@@ -486,10 +485,7 @@ async fn a_foreign_simulator_run_makes_the_robot_busy() {
             .is_some_and(|r| r.status == RunStatus::Waiting)
     })
     .await;
-    let _ = std::process::Command::new("kill")
-        .arg("-9")
-        .arg(foreign.to_string())
-        .status();
+    deckhand::processes::with_process(foreign, |p| p.kill());
     assert!(waiting, "the run waits while the robot is busy");
     let run = lab.last_run(schedule.id).unwrap();
     let reason = run.error_message.unwrap();
@@ -498,6 +494,52 @@ async fn a_foreign_simulator_run_makes_the_robot_busy() {
         "{reason}"
     );
     assert!(run.pid.is_none(), "nothing was launched");
+}
+
+/// Starts `program` on `method` the way a person would, not as a child of this process: through
+/// a shell (`sh` on Unix, `cmd`'s `start` on Windows) that exits at once. Its pid.
+fn start_by_hand(program: &Path, method: &Path, logs: &Path) -> u32 {
+    #[cfg(unix)]
+    {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(r#""$0" "$1" -r -t --log-folder "$2" >/dev/null 2>&1 & echo $!"#)
+            .arg(program)
+            .arg(method)
+            .arg(logs)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt;
+        // cmd reads its own command line: written out whole, each path in quotes.
+        let status = std::process::Command::new("cmd")
+            .raw_arg(format!(
+                r#"/c start "" /b "{}" "{}" -r -t --log-folder "{}""#,
+                program.display(),
+                method.display(),
+                logs.display()
+            ))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "cmd started the method: {status}");
+        let name = program.file_name().unwrap().to_string_lossy().into_owned();
+        let mut pid = None;
+        assert!(
+            crate::support::wait::wait_until(StdDuration::from_secs(10), || {
+                pid = crate::support::faults::processes_named(&name)
+                    .first()
+                    .copied();
+                pid.is_some()
+            }),
+            "{name} runs"
+        );
+        pid.unwrap()
+    }
 }
 
 /// `deckhand runs abort` works through the database: another connection asks, the engine
@@ -687,19 +729,26 @@ async fn traces_in_utf16_and_windows_1252_are_followed_and_judged() {
 }
 
 /// Windows spellings of the methods and log folders: a verbatim `\\?\` path (what
-/// canonicalising gives) and forward slashes. The method is found, started, its trace found
-/// in the log folder and followed to the end, whichever way the folders are written.
+/// canonicalising gives), forward slashes, and a network share (UNC, `\\server\share`). The
+/// method is found, started, its trace found in the log folder and followed to the end,
+/// whichever way the folders are written.
 #[cfg(windows)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn windows_spellings_of_the_folders_are_followed() {
     let lab = Lab::new();
-    std::fs::write(
-        lab.methods.join("Quick.med"),
-        "// sim: outcome=completed duration=0.3s steps=2\n",
-    )
-    .unwrap();
+    let quick = "// sim: outcome=completed duration=0.3s steps=2\n";
+    std::fs::write(lab.methods.join("Quick.med"), quick).unwrap();
     let plain = |p: &std::path::Path| p.to_str().unwrap().to_owned();
+    let (share, share_folder) = network_share(&lab);
+    std::fs::create_dir_all(share_folder.join("Methods")).unwrap();
+    std::fs::create_dir_all(share_folder.join("Logs")).unwrap();
+    std::fs::write(share_folder.join("Methods").join("Quick.med"), quick).unwrap();
     for (what, methods, logs) in [
+        (
+            "a network share",
+            format!(r"{share}\Methods"),
+            format!(r"{share}\Logs"),
+        ),
         (
             "verbatim",
             format!(r"\\?\{}", plain(&lab.methods)),
@@ -730,5 +779,34 @@ async fn windows_spellings_of_the_folders_are_followed() {
             trace.contains("Quick_"),
             "{what}: the trace was found: {outcome:?}"
         );
+    }
+    // Under Wine the share is a folder of the prefix's, kept between runs: removed.
+    let share_root = share_folder
+        .parent()
+        .filter(|_| crate::support::wine_prefix().is_some());
+    std::fs::remove_dir_all(share_root.unwrap_or(&share_folder)).unwrap();
+}
+
+/// A network share for `lab` (its UNC name, and where it is as a local folder): under Wine,
+/// which maps `\\server\share` to `dosdevices\unc\server\share` in its prefix, a share of
+/// this test's own; on Windows, the drive's administrative share on this PC (`\\localhost\C$`).
+#[cfg(windows)]
+fn network_share(lab: &Lab) -> (String, PathBuf) {
+    match crate::support::wine_prefix() {
+        Some(prefix) => {
+            let server = format!("lab-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+            let local = PathBuf::from(format!(r"Z:{}", prefix.replace('/', r"\")))
+                .join("dosdevices")
+                .join("unc")
+                .join(&server)
+                .join("methods");
+            (format!(r"\\{server}\methods"), local)
+        }
+        None => {
+            let local = lab.db.dir.path().join("share");
+            let plain = local.to_str().unwrap();
+            let (drive, rest) = plain.split_once(':').expect("a drive letter");
+            (format!(r"\\localhost\{drive}${rest}"), local)
+        }
     }
 }

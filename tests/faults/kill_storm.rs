@@ -207,11 +207,20 @@ fn a_kill_storm_loses_nothing_and_runs_no_slot_twice() {
         // the process is reported ended, and its small process ids are soon reused, so the
         // engine cannot tell the holder has gone): the next start comes once it has.
         if cfg!(windows) {
+            let mut refused = String::new();
             assert!(
                 wait_until(Duration::from_secs(30), || {
-                    deckhand::engine::EngineLock::acquire(&lab.db).is_ok()
+                    match deckhand::engine::EngineLock::acquire(&lab.db) {
+                        Ok(_) => true,
+                        Err(e) => {
+                            refused = e.to_string();
+                            false
+                        }
+                    }
                 }),
-                "the killed engine's lock is released"
+                "the killed engine's lock is released (kill {kill}, seed {seed}, killed pid {pid}): {refused}; deckhand processes {:?}, simulators {:?}",
+                processes_named("deckhand"),
+                processes_named(&lab.robot)
             );
         }
         if rng.chance(30) {

@@ -1,5 +1,5 @@
 //! Security: the SMTP password leaks nowhere (`secrets.rs`), Deckhand's files are readable by
-//! their user only (`modes.rs`).
+//! their user only (`modes.rs` on Unix, `access.rs` on Windows).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,8 +8,15 @@ use std::time::{Duration, Instant};
 
 use crate::support::wait::wait_for;
 
+mod access;
 mod modes;
 mod secrets;
+
+/// `path` with `suffix` added to its name (`deckhand.sqlite3` → `deckhand.sqlite3-wal`).
+#[allow(dead_code, reason = "used by the file-access tests of each platform")]
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    PathBuf::from(format!("{}{suffix}", path.display()))
+}
 
 /// The `deckhand` program on the database `db`, with `stdin` given; `DECKHAND_DB` unset.
 pub fn deckhand(db: &Path, args: &[&str], stdin: &str) -> Output {

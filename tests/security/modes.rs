@@ -6,7 +6,7 @@
 #![cfg(unix)]
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +14,7 @@ use std::time::Duration;
 use deckhand::clock::SystemClock;
 use deckhand::store::Store;
 
-use super::{deckhand, engine, files_under};
+use super::{deckhand, engine, files_under, with_suffix};
 use crate::support::wait::wait_for;
 
 fn mode(path: &Path) -> u32 {
@@ -36,10 +36,6 @@ fn assert_mode(path: &Path, expected: u32) {
         path.display(),
         mode(path)
     );
-}
-
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    PathBuf::from(format!("{}{suffix}", path.display()))
 }
 
 /// This test process keeps the usual umask (022): without Deckhand's care, what it creates

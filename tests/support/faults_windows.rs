@@ -44,6 +44,31 @@ pub fn kill_all_named(name: &str) -> usize {
     pids.len()
 }
 
+/// Ends process `pid` if the process list still shows it as `program`, started within two
+/// seconds of `spawned` (so a reused pid is left alone), and waits until it is gone.
+fn end_straggler(pid: u32, program: &str, spawned: std::time::SystemTime) {
+    let name = Path::new(program)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let spawned = spawned
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let ours = |p: &sysinfo::Process| {
+        p.name().to_string_lossy().eq_ignore_ascii_case(&name)
+            && (p.start_time() == 0 || p.start_time().abs_diff(spawned) <= 2)
+    };
+    if deckhand::processes::with_process(pid, |p| ours(p) && p.kill()) == Some(true) {
+        eprintln!("{name} (process {pid}) was still running: ended");
+        assert!(
+            crate::support::wait::wait_until(std::time::Duration::from_secs(10), || {
+                !deckhand::processes::is_running(pid)
+            }),
+            "{name} (process {pid}) ends"
+        );
+    }
+}
+
 /// Starts programs and tells how they ended.
 #[derive(Default)]
 pub struct Reaper {
@@ -97,6 +122,7 @@ impl Reaper {
         started: impl Fn(&Path) -> bool,
     ) -> u32 {
         for _ in 0..5 {
+            let spawned = std::time::SystemTime::now();
             let pid = self.spawn(argv, stderr);
             let limit = std::time::Instant::now() + std::time::Duration::from_millis(300);
             while std::time::Instant::now() < limit
@@ -112,6 +138,9 @@ impl Reaper {
                         "Wine ended {} at once (exit code {code}); trying again",
                         argv[0]
                     );
+                    // Wine has been seen to report such a start ended while the program ran on
+                    // (and took the engine lock): it is ended by its entry in the process list.
+                    end_straggler(pid, argv[0], spawned);
                 }
                 _ => return pid,
             }

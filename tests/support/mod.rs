@@ -134,3 +134,10 @@ pub fn lab_database(path: &std::path::Path) {
             .expect("the methods folder is set");
     }
 }
+
+/// The Wine prefix these tests run in, when they run under Wine (`scripts/windows.sh` sets
+/// it, and Wine passes it on to the Windows programs it runs).
+#[cfg(windows)]
+pub fn wine_prefix() -> Option<String> {
+    std::env::var("WINEPREFIX").ok().filter(|p| !p.is_empty())
+}
