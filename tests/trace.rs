@@ -274,6 +274,24 @@ fn trace_bytes() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
+/// Found by the property below: four bytes that look like UTF-16 on their own, but not with the
+/// two after them, were read as UTF-16 when they arrived one by one and as UTF-8 when whole.
+#[test]
+fn the_encoding_is_told_from_the_same_bytes_however_they_arrive() {
+    let bytes = vec![0, 1, 1, 1, b'\r', b'\n'];
+    let whole = trace::classify(bytes.as_slice()).unwrap();
+    for size in 1..=bytes.len() {
+        let chunked = trace::classify(Chunked {
+            data: bytes.clone(),
+            sizes: vec![size],
+            at: 0,
+            turn: 0,
+        })
+        .unwrap();
+        assert_eq!(whole, chunked, "{size} byte(s) at a time");
+    }
+}
+
 proptest! {
     /// Any bytes at all: no panic, and a verdict.
     #[test]

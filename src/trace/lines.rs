@@ -141,8 +141,9 @@ impl<R: Read> LineReader<R> {
     /// Decides the encoding from the first bytes, once there are enough (or the stream ended).
     fn decide(&mut self, last: bool) {
         let head = &self.raw[..];
-        // An empty file has no encoding to tell.
-        if head.is_empty() || (!last && head.len() < 4) {
+        // An empty file has no encoding to tell. Otherwise the same first bytes always decide,
+        // however the file arrived: all of the sniffed window, or all there is at its end.
+        if head.is_empty() || (!last && head.len() < SNIFF) {
             return;
         }
         let (form, bom) = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
