@@ -10,8 +10,13 @@
 //!   60 s after start-up: CPU time, context switches (every thread), resident memory.
 //! - **Burst**: 10,000 schedules due at the same instant, capacity 1: time until every run is
 //!   queued, and the engine's memory.
+//! - **Waiting runs** (`deckhand run`, capacity 1): the gap between one of Deckhand's runs
+//!   ending and the next waiting run's process starting (20 pairs); the same after a run
+//!   someone started by hand ends (8 times, ending at different moments of the engine's looks);
+//!   and what watching costs with 20 runs waiting on a run by hand for 10 minutes
+//!   (`DECKHAND_BENCH_QUEUE_SECONDS` shortens it).
 //!
-//! `cargo bench --bench engine` (about two and a half minutes).
+//! `cargo bench --bench engine` (about 14 minutes; `-- queue` alone about 11).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
@@ -31,13 +36,60 @@ use deckhand::secrets::Secrets;
 use deckhand::store::Store;
 use strum::IntoEnumIterator;
 
-/// The child: note the wall time (ns since the epoch) into the file named, then exit.
-fn child(path: &str) {
-    let ns = SystemTime::now()
+fn wall_ns() -> u128 {
+    SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
-        .as_nanos();
-    std::fs::write(path, ns.to_string()).expect("the child writes its start time");
+        .as_nanos()
+}
+
+/// The child: note the wall time (ns since the epoch) into the file named, then exit. A method
+/// named `hold<MS>-…` runs as VENUS would for MS milliseconds, writing a trace into the log
+/// folder (the second argument) that ends `End method - complete`, and notes its end in
+/// `<file>.end` as its last act.
+fn child(path: &str, log_folder: Option<&str>) {
+    std::fs::write(path, wall_ns().to_string()).expect("the child writes its start time");
+    let name = Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Some(ms) = name
+        .strip_prefix("hold")
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|ms| ms.parse::<u64>().ok())
+    else {
+        return;
+    };
+    let folder = Path::new(log_folder.expect("a log folder for the trace"));
+    std::fs::create_dir_all(folder).unwrap();
+    let stem = name.trim_end_matches(".med");
+    let trace_path = folder.join(format!(
+        "{stem}_{}_Trace.trc",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let line = |text: &str| {
+        format!(
+            "{}> SYSTEM : {text}\r\n",
+            chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
+        )
+    };
+    let mut trace = line(&format!("Analyze method - start; Method file {path}"));
+    trace += &line("Analyze method - complete; ");
+    trace += &line("Start method - complete; ");
+    trace += &line(&format!("Execute method - start; Method file {path}"));
+    std::fs::write(&trace_path, &trace).unwrap();
+    std::thread::sleep(StdDuration::from_millis(ms));
+    trace += &line("End method - complete; ");
+    std::fs::write(&trace_path, &trace).unwrap();
+    std::fs::write(format!("{path}.end"), wall_ns().to_string())
+        .expect("the child writes its end time");
+}
+
+/// A method someone runs by hand: runs `ms` milliseconds, notes its end in `end` as its last
+/// act.
+fn hold(ms: &str, end: &str) {
+    std::thread::sleep(StdDuration::from_millis(ms.parse().expect("milliseconds")));
+    std::fs::write(end, wall_ns().to_string()).expect("the run by hand writes its end time");
 }
 
 fn exe() -> PathBuf {
@@ -352,12 +404,19 @@ fn process_cost(pid: u32) -> (f64, u64, u64, u64) {
     (cpu, switches, kb("VmRSS:"), kb("VmHWM:"))
 }
 
+/// `deckhand run` on `db`, logging warnings (everything, on its standard error, with
+/// `DECKHAND_BENCH_DEBUG` set: to see where time goes).
 fn start_engine_process(db: &Path) -> Child {
+    let debug = std::env::var_os("DECKHAND_BENCH_DEBUG").is_some();
     Command::new(env!("CARGO_BIN_EXE_deckhand"))
         .arg("--db")
         .arg(db)
-        .args(["run", "--log-level", "warn"])
-        .stderr(std::process::Stdio::null())
+        .args(["run", "--log-level", if debug { "trace" } else { "warn" }])
+        .stderr(if debug {
+            std::process::Stdio::inherit()
+        } else {
+            std::process::Stdio::null()
+        })
         .spawn()
         .expect("deckhand run starts")
 }
@@ -489,11 +548,15 @@ fn burst(dir: &Path) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("--child") {
-        child(&args[2]);
+        child(&args[2], args.get(3).map(String::as_str));
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("--hold") {
+        hold(&args[2], &args[3]);
         return;
     }
     let dir = tempfile::tempdir().expect("a temporary folder");
-    // `-- dispatch`, `-- idle` or `-- burst` runs one part.
+    // `-- dispatch`, `-- idle`, `-- burst` or `-- queue` runs one part.
     let only = args.iter().skip(1).find(|a| !a.starts_with('-')).cloned();
     let wanted = |part: &str| only.as_deref().is_none_or(|o| o == part);
     if wanted("dispatch") {
@@ -505,4 +568,250 @@ fn main() {
     if wanted("burst") {
         burst(dir.path());
     }
+    if wanted("queue") {
+        queue(dir.path());
+    }
+}
+
+/// `deckhand run`'s settings for the benchmark's child as HxRun, methods in `db`'s folder,
+/// and one schedule per (method file name, instant, attempts): a one-off, 2 minutes apart.
+fn queue_schedules(db: &Path, schedules: &[(String, DateTime<Utc>, u32)]) {
+    let mut store = Store::open(db, Arc::new(SystemClock)).unwrap();
+    let folder = db.parent().unwrap();
+    store
+        .set_setting(SettingKey::HxrunPath, &exe().to_string_lossy(), "bench")
+        .unwrap();
+    store
+        .set_setting(
+            SettingKey::HxrunArgs,
+            "--child {method} {log_folder}",
+            "bench",
+        )
+        .unwrap();
+    store
+        .set_setting(
+            SettingKey::MethodsFolder,
+            &folder.to_string_lossy(),
+            "bench",
+        )
+        .unwrap();
+    store
+        .set_setting(
+            SettingKey::LogFolder,
+            &folder.join("LogFiles").to_string_lossy(),
+            "bench",
+        )
+        .unwrap();
+    store
+        .set_setting(SettingKey::RobotProcessNames, FOREIGN, "bench")
+        .unwrap();
+    for (method, at, attempts) in schedules {
+        let path = folder.join(method);
+        std::fs::write(&path, "").unwrap();
+        let retry = deckhand::model::RetryPolicy {
+            max_attempts: *attempts,
+            ..Default::default()
+        };
+        store
+            .create_schedule(
+                &ScheduleDraft {
+                    name: method.clone(),
+                    method_path: path.to_string_lossy().into_owned(),
+                    recurrence: Recurrence::Once { at: *at },
+                    retry,
+                    missed_runs: Default::default(),
+                    expected_duration_minutes: None,
+                    stuck_minutes: None,
+                    active: true,
+                },
+                "bench",
+            )
+            .unwrap();
+    }
+}
+
+/// The name of the program "someone runs by hand" (the robot's program name in the queue part).
+const FOREIGN: &str = "fgnrobot";
+
+/// Starts a run by hand of `ms` milliseconds that notes its end in `end`, through a shell, so
+/// that it is not a child of this process (nor of Deckhand).
+fn start_by_hand(dir: &Path, ms: u64, end: &Path) {
+    let program = dir.join(FOREIGN);
+    if !program.exists() {
+        std::fs::copy(exe(), &program).unwrap();
+    }
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(r#""$0" --hold "$1" "$2" >/dev/null 2>&1 &"#)
+        .arg(&program)
+        .arg(ms.to_string())
+        .arg(end)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Waits until `path` has been written (at most `limit`); its time.
+fn wait_for_ns(path: &Path, limit: StdDuration) -> i128 {
+    let started = Instant::now();
+    loop {
+        if let Some(ns) = read_ns(path) {
+            return ns;
+        }
+        assert!(
+            started.elapsed() < limit,
+            "{} was not written within {limit:?}",
+            path.display()
+        );
+        std::thread::sleep(StdDuration::from_millis(20));
+    }
+}
+
+fn queue(dir: &Path) {
+    println!(
+        "Waiting runs: the gap between the robot freeing and the next waiting run's process starting"
+    );
+    let folder = dir.join("queue-own");
+    std::fs::create_dir_all(&folder).unwrap();
+    let db = folder.join("queue.sqlite3");
+    // 20 pairs, capacity 1: A runs 300 ms; B, due 100 ms after A, waits for it.
+    let first = Utc::now() + Duration::seconds(8);
+    let pairs: Vec<(String, String)> = (0..20)
+        .map(|k| (format!("hold300-a{k}.med"), format!("b{k}.med")))
+        .collect();
+    let mut schedules = Vec::new();
+    for (k, (a, b)) in pairs.iter().enumerate() {
+        let at = first + Duration::seconds(k as i64);
+        schedules.push((a.clone(), at, 5));
+        schedules.push((b.clone(), at + Duration::milliseconds(100), 5));
+    }
+    queue_schedules(&db, &schedules);
+    let engine = start_engine_process(&db);
+    let gaps: Vec<f64> = pairs
+        .iter()
+        .map(|(a, b)| {
+            let limit = StdDuration::from_secs(60);
+            let ended = wait_for_ns(&folder.join(format!("{a}.end")), limit);
+            let started = wait_for_ns(&folder.join(b), limit);
+            (started - ended) as f64 / 1e6
+        })
+        .collect();
+    stop(engine);
+    // The best any scheduler can do here: wait for A's process to end, then start B at once.
+    let logs = folder.join("LogFiles").to_string_lossy().into_owned();
+    let base: Vec<f64> = (0..20)
+        .map(|k| {
+            let a = folder.join(format!("hold300-base{k}.med"));
+            let b = folder.join(format!("base-b{k}.med"));
+            let spawn = |method: &Path| {
+                Command::new(exe())
+                    .arg("--child")
+                    .arg(method)
+                    .arg(&logs)
+                    .spawn()
+                    .expect("spawn")
+            };
+            spawn(&a).wait().unwrap();
+            spawn(&b).wait().unwrap();
+            let limit = StdDuration::from_secs(10);
+            let ended = wait_for_ns(&PathBuf::from(format!("{}.end", a.display())), limit);
+            (wait_for_ns(&b, limit) - ended) as f64 / 1e6
+        })
+        .collect();
+    summary("baseline (waitpid, then spawn)", base);
+    let (_, _, p99, _) = summary("Deckhand's own run ends → next starts", gaps);
+    println!(
+        "  target under 5 ms: {}",
+        if p99 < 5.0 { "met" } else { "MISSED" }
+    );
+
+    let folder = dir.join("queue-foreign");
+    std::fs::create_dir_all(&folder).unwrap();
+    let db = folder.join("queue.sqlite3");
+    queue_schedules(&db, &[]);
+    let engine = start_engine_process(&db);
+    std::thread::sleep(StdDuration::from_secs(3));
+    let watch = deckhand::engine::FOREIGN_WATCH.num_milliseconds() as f64;
+    let mut gaps = Vec::new();
+    for k in 0..8u64 {
+        // Ends at different moments of the engine's 2-second looks.
+        let end = folder.join(format!("by-hand-{k}.end"));
+        start_by_hand(&folder, 1500 + k * 263, &end);
+        std::thread::sleep(StdDuration::from_millis(300));
+        let method = format!("w{k}.med");
+        queue_schedules(
+            &db,
+            &[(method.clone(), Utc::now() + Duration::milliseconds(300), 5)],
+        );
+        let limit = StdDuration::from_secs(30);
+        let ended = wait_for_ns(&end, limit);
+        let started = wait_for_ns(&folder.join(&method), limit);
+        gaps.push((started - ended) as f64 / 1e6);
+    }
+    stop(engine);
+    let (_, _, _, max) = summary("a run by hand ends → next starts", gaps);
+    println!(
+        "  target under the watch period + 5 ms ({:.0} ms): {}",
+        watch + 5.0,
+        if max < watch + 5.0 { "met" } else { "MISSED" }
+    );
+
+    // What the watching costs: 20 runs waiting on a run by hand for 10 minutes (7 attempts, 2
+    // minutes apart: they may wait 12), `deckhand run` measured from a few seconds after its
+    // start-up backup.
+    let seconds: u64 = std::env::var("DECKHAND_BENCH_QUEUE_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(600);
+    println!("Watching cost: `deckhand run`, 20 runs waiting on a run by hand, {seconds} s");
+    let folder = dir.join("queue-cost");
+    std::fs::create_dir_all(&folder).unwrap();
+    let db = folder.join("queue.sqlite3");
+    start_by_hand(&folder, (seconds + 120) * 1000, &folder.join("by-hand.end"));
+    let due = Utc::now() + Duration::seconds(5);
+    let waiting: Vec<_> = (0..20).map(|k| (format!("c{k}.med"), due, 7)).collect();
+    queue_schedules(&db, &waiting);
+    let engine = start_engine_process(&db);
+    let reader = Store::open(&db, Arc::new(SystemClock)).unwrap();
+    let started = Instant::now();
+    while reader.runs_in_status(&[RunStatus::Waiting]).unwrap().len() < 20 {
+        assert!(
+            started.elapsed() < StdDuration::from_secs(60),
+            "the runs wait"
+        );
+        std::thread::sleep(StdDuration::from_millis(200));
+    }
+    let backups = folder.join("backups");
+    while std::fs::read_dir(&backups).map_or(true, |mut d| d.next().is_none())
+        && started.elapsed() < StdDuration::from_secs(120)
+    {
+        std::thread::sleep(StdDuration::from_millis(200));
+    }
+    std::thread::sleep(StdDuration::from_secs(5));
+    let (cpu0, switches0, _, _) = process_cost(engine.id());
+    std::thread::sleep(StdDuration::from_secs(seconds));
+    let (cpu1, switches1, rss, _) = process_cost(engine.id());
+    let still = reader.runs_in_status(&[RunStatus::Waiting]).unwrap().len();
+    stop(engine);
+    let _ = kill_all(FOREIGN);
+    let minutes = seconds as f64 / 60.0;
+    println!(
+        "  CPU time {:.3} s ({:.4} s a minute), context switches {} ({:.0} a minute, all threads), resident {:.1} MB; {still} runs still waiting at the end",
+        cpu1 - cpu0,
+        (cpu1 - cpu0) / minutes,
+        switches1 - switches0,
+        (switches1 - switches0) as f64 / minutes,
+        rss as f64 / 1024.0
+    );
+}
+
+/// Ends every process named `name`; how many were ended.
+fn kill_all(name: &str) -> usize {
+    let mut system = sysinfo::System::new();
+    system.refresh_processes(sysinfo::ProcessesToUpdate::All, true);
+    system
+        .processes()
+        .values()
+        .filter(|p| p.name() == name && p.kill())
+        .count()
 }

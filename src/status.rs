@@ -37,6 +37,8 @@ pub struct Waiting {
     pub attempt: u32,
     /// Why it waits, as the engine recorded it.
     pub reason: Option<String>,
+    /// Until when it may wait: its last try; then it is skipped.
+    pub wait_until: Option<DateTime<Utc>>,
 }
 
 /// A planned run.
@@ -56,7 +58,7 @@ pub struct Upcoming {
 pub struct Overview {
     /// Runs launched and not finished (running or stuck).
     pub running: Vec<Current>,
-    /// Runs that came due and wait to start, oldest first.
+    /// Runs that came due and wait to start, in the order they start: oldest due first.
     pub waiting: Vec<Waiting>,
     /// Schedules waiting for a person to resolve their recovery.
     pub needs_recovery: Vec<Schedule>,
@@ -109,6 +111,7 @@ pub fn overview(store: &Store) -> Result<Overview> {
             slot: run.slot,
             attempt: run.attempt,
             reason: run.error_message,
+            wait_until: run.wait_until,
         })
         .collect();
     let needs_recovery = schedules

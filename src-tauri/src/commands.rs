@@ -631,6 +631,7 @@ pub async fn get_settings(state: State<'_, StoreState>) -> Result<AppSettings, I
 #[tauri::command]
 pub async fn set_setting(
     state: State<'_, StoreState>,
+    host: State<'_, HostState>,
     logs: State<'_, LogState>,
     key: SettingKey,
     value: String,
@@ -639,23 +640,31 @@ pub async fn set_setting(
         Ok(store.set_setting(key, &value, &actor())?)
     })
     .await?;
+    settings_changed(&host, &logs, key, &settings);
+    Ok(settings)
+}
+
+/// After a setting changed: the engine (when it runs here) follows at once (a raised capacity
+/// starts a waiting run), and a new log level applies to the log files.
+fn settings_changed(host: &HostState, logs: &LogState, key: SettingKey, settings: &AppSettings) {
+    if let Ok(engine) = host.engine() {
+        let _ = engine.settings_changed();
+    }
     if key == SettingKey::LogLevel {
         logs.follow(settings.log_level, Some(&actor()));
     }
-    Ok(settings)
 }
 
 /// Puts one setting back to its default.
 #[tauri::command]
 pub async fn reset_setting(
     state: State<'_, StoreState>,
+    host: State<'_, HostState>,
     logs: State<'_, LogState>,
     key: SettingKey,
 ) -> Result<AppSettings, IpcError> {
     let settings = with_store(&state, move |store| Ok(store.reset_setting(key, &actor())?)).await?;
-    if key == SettingKey::LogLevel {
-        logs.follow(settings.log_level, Some(&actor()));
-    }
+    settings_changed(&host, &logs, key, &settings);
     Ok(settings)
 }
 

@@ -254,6 +254,7 @@ mod tests {
                 slot: Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap(),
                 attempt: 2,
                 reason: Some("Waiting: the robot is busy".into()),
+                wait_until: None,
             }],
             needs_recovery: vec![schedule("Wash")],
             upcoming: Vec::new(),

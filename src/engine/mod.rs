@@ -3,14 +3,17 @@
 //! The task owns every scheduling decision; everything else talks to it through an
 //! [`EngineHandle`] (commands over a channel) and listens to its [`Event`]s (a broadcast
 //! channel). It sleeps until the earliest due slot, the earliest retry, or a message — never
-//! on a fixed poll. Time comes from the injected [`Clock`](crate::clock::Clock) and the zone
-//! from the caller (`chrono::Local` in the app).
+//! on a fixed poll, except while a run waits on a run Deckhand did not start (then it looks at
+//! the process list every [`FOREIGN_WATCH`]). Time comes from the injected
+//! [`Clock`](crate::clock::Clock) and the zone from the caller (`chrono::Local` in the app).
 //!
 //! A due slot becomes a `pending` run row before anything is launched, and the store's unique
 //! key on (schedule, slot) refuses a second one whatever happens (crash, restart, clock jump).
 //! Gated runs (Deckhand at capacity, or the robot busy with a run Deckhand did not start) are
-//! `waiting` and retried within the schedule's one attempt budget; launches that never touched
-//! the deck share that budget. A run that touched the deck is never repeated.
+//! `waiting`, in one queue ordered by when they fell due: the head starts the moment a slot
+//! frees, and a newly due run never overtakes a waiting one. The schedule's attempt budget
+//! bounds the wait (its tries, counted at its retry delays); launches that never touched the
+//! deck share that budget and keep their delays. A run that touched the deck is never repeated.
 
 mod backoff;
 mod effects;
@@ -35,7 +38,7 @@ pub use self::effects::{
 };
 pub use self::lock::{EngineLock, LockError};
 pub use self::monitor::ProcessMonitor;
-pub use self::task::{Engine, ON_TIME};
+pub use self::task::{Engine, FOREIGN_WATCH, ON_TIME};
 pub use self::timer::{Timer, WallTimer};
 
 /// Something that changed, for the UI, the tray and the notifier.
@@ -100,6 +103,8 @@ type Reply<T> = oneshot::Sender<Result<T, EngineError>>;
 pub(crate) enum Command {
     /// A schedule was created, edited, archived, resolved or deleted: re-read it.
     ScheduleChanged(Uuid),
+    /// Settings were changed by another connection (capacity, the robot's names): re-read.
+    SettingsChanged,
     /// The same, answered once the schedule is planned (its next run written).
     Replan {
         schedule_id: Uuid,
@@ -166,6 +171,12 @@ impl EngineHandle {
     /// Tells the engine a schedule changed in the store.
     pub fn schedule_changed(&self, schedule_id: Uuid) -> Result<(), EngineError> {
         self.send(Command::ScheduleChanged(schedule_id))
+    }
+
+    /// Tells the engine the settings changed, so a raised capacity starts a waiting run at
+    /// once (the database watch would tell it a moment later).
+    pub fn settings_changed(&self) -> Result<(), EngineError> {
+        self.send(Command::SettingsChanged)
     }
 
     /// Tells the engine a schedule changed and waits until it has planned it, so that the

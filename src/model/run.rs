@@ -35,6 +35,9 @@ pub struct Run {
     /// Whether the deck may have been touched, and the evidence that decided it, in words
     /// (`trace::DeckEvidence`); for runs the runner judged.
     pub deck_evidence: Option<String>,
+    /// For a run waiting for the robot: until when it may wait (its last try within the
+    /// schedule's attempt budget); then it is skipped.
+    pub wait_until: Option<DateTime<Utc>>,
 }
 
 /// Why a run exists.
@@ -192,6 +195,7 @@ pub struct RunChanges {
     pub outcome_detail: Option<String>,
     pub error_message: Option<String>,
     pub deck_evidence: Option<String>,
+    pub wait_until: Option<DateTime<Utc>>,
 }
 
 /// A history filter: every field narrows, newest first.

@@ -43,6 +43,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../../migrations/0005_scheduler_pause.sql"),
     include_str!("../../migrations/0006_launching.sql"),
     include_str!("../../migrations/0007_deck_evidence.sql"),
+    include_str!("../../migrations/0008_wait_until.sql"),
 ];
 
 /// How many migrations there are: a database brought up to date has this schema version.

@@ -19,7 +19,7 @@ fn run_columns(alias: &str) -> String {
          {a}.missed_count, {a}.queued_at, {a}.started_at, {a}.ended_at, \
          (SELECT text FROM text_pool WHERE id = {a}.command_line), {a}.pid, {a}.exit_code, \
          COALESCE((SELECT text FROM text_pool WHERE id = {a}.trace_folder), '') || {a}.trace_name, \
-         {a}.outcome_detail, {a}.error_message, {a}.deck_evidence",
+         {a}.outcome_detail, {a}.error_message, {a}.deck_evidence, {a}.wait_until",
         a = alias
     )
 }
@@ -90,15 +90,16 @@ fn run_from_row(row: &Row<'_>) -> rusqlite::Result<Run> {
         outcome_detail: row.get(14)?,
         error_message: row.get(15)?,
         deck_evidence: row.get(16)?,
+        wait_until: opt_time(row.get(17)?)?,
     })
 }
 
 fn history_from_row(row: &Row<'_>) -> rusqlite::Result<HistoryEntry> {
     Ok(HistoryEntry {
         run: run_from_row(row)?,
-        schedule_name: row.get(17)?,
-        method_path: row.get(18)?,
-        schedule_deleted: row.get(19)?,
+        schedule_name: row.get(18)?,
+        method_path: row.get(19)?,
+        schedule_deleted: row.get(20)?,
     })
 }
 
@@ -214,7 +215,8 @@ fn transition_in(
                 trace_name = COALESCE(?10, trace_name),
                 outcome_detail = COALESCE(?11, outcome_detail),
                 error_message = COALESCE(?12, error_message),
-                deck_evidence = COALESCE(?13, deck_evidence)
+                deck_evidence = COALESCE(?13, deck_evidence),
+                wait_until = COALESCE(?14, wait_until)
              WHERE id = ?1",
         params![
             id,
@@ -229,7 +231,8 @@ fn transition_in(
             trace_name,
             changes.outcome_detail,
             changes.error_message,
-            changes.deck_evidence
+            changes.deck_evidence,
+            changes.wait_until.map(ms)
         ],
     )?;
     Ok((get_in(tx, id)?, current.status))

@@ -474,10 +474,11 @@ impl Store {
                 "INSERT INTO runs_archive (seq, id, schedule_id, schedule_name, method_path,
                     archived_at, slot, origin, status, attempt, missed_count, queued_at,
                     started_at, ended_at, command_line, pid, exit_code, trace_folder,
-                    trace_name, outcome_detail, error_message, deck_evidence)
+                    trace_name, outcome_detail, error_message, deck_evidence, wait_until)
                  SELECT seq, id, schedule_id, ?2, ?3, ?4, slot, origin, status, attempt,
                     missed_count, queued_at, started_at, ended_at, command_line, pid, exit_code,
-                    trace_folder, trace_name, outcome_detail, error_message, deck_evidence
+                    trace_folder, trace_name, outcome_detail, error_message, deck_evidence,
+                    wait_until
                  FROM runs WHERE schedule_id = ?1",
                 params![id, current.name, current.method_path, ms(now)],
             )?;

@@ -256,14 +256,23 @@ impl Runner for FakeRunner {
     }
 }
 
-/// The robot is busy when `busy` holds a description of a foreign run.
+/// The robot is busy when `busy` holds a description of a foreign run; `looks` counts the
+/// engine's looks at the process list.
 #[derive(Default)]
 pub struct FakeMonitor {
     pub busy: Mutex<Option<String>>,
+    pub looks: std::sync::atomic::AtomicUsize,
+}
+
+impl FakeMonitor {
+    pub fn looks(&self) -> usize {
+        self.looks.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
 
 impl RobotMonitor for FakeMonitor {
     fn foreign_run(&self, _names: &[String], _ours: &HashSet<u32>) -> Option<String> {
+        self.looks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.busy.lock().unwrap().clone()
     }
 }

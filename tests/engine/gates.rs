@@ -1,6 +1,7 @@
-//! Capacity, the busy robot, the one attempt budget, backoff.
+//! Capacity, the busy robot, the queue of waiting runs, the one attempt budget, backoff.
 
-use deckhand::model::{Backoff, RetryPolicy, RunStatus, SettingKey};
+use chrono::Duration;
+use deckhand::model::{Backoff, RetryPolicy, RunStatus, ScheduleDraft, SettingKey};
 
 use super::fakes::{Harness, Plan, every};
 use crate::support::t;
@@ -19,17 +20,17 @@ async fn at_capacity_a_run_waits_and_starts_when_a_slot_frees() {
     all.sort();
     assert_eq!(
         all,
-        [t("2026-06-01T12:10:00Z"), t("2026-06-01T12:16:00Z")],
-        "one at the slot; the other after A's 5 minutes, at its third 2-minute try"
+        [t("2026-06-01T12:10:00Z"), t("2026-06-01T12:15:00Z")],
+        "one at the slot; the other the instant the first ends, after its 5 minutes"
     );
     let waited = h
         .runs()
         .into_iter()
-        .find(|r| r.started_at == Some(t("2026-06-01T12:16:00Z")))
+        .find(|r| r.started_at == Some(t("2026-06-01T12:15:00Z")))
         .unwrap();
     assert_eq!(
         waited.attempt, 4,
-        "three gated attempts and the launch, from one budget"
+        "tries at 12:10, :12 and :14, and the launch, from one budget"
     );
     assert_eq!(waited.status, RunStatus::Completed);
 }
@@ -98,12 +99,20 @@ async fn a_busy_robot_holds_the_run_until_it_is_free() {
             .contains("HxRun.exe, pid 4242"),
         "says why it waits"
     );
+    assert_eq!(
+        run.wait_until,
+        Some(t("2026-06-01T12:18:00Z")),
+        "it may wait until its fifth try: 12:10 plus four 2-minute delays"
+    );
     *h.monitor.busy.lock().unwrap() = None;
     h.run_until("2026-06-01T12:15:00Z").await;
-    assert_eq!(
-        h.runner.launch_times("Prep.med"),
-        [t("2026-06-01T12:14:00Z")],
-        "at the next try"
+    let launched = h.runner.launch_times("Prep.med");
+    assert_eq!(launched.len(), 1);
+    assert!(
+        launched[0] > t("2026-06-01T12:13:00Z")
+            && launched[0] - t("2026-06-01T12:13:00Z") <= deckhand::engine::FOREIGN_WATCH,
+        "within one look ({:?}) of the robot freeing at 12:13, not at the next try at 12:14: {launched:?}",
+        deckhand::engine::FOREIGN_WATCH
     );
 }
 
@@ -172,4 +181,180 @@ async fn launch_failures_and_busy_waits_share_one_budget() {
             .contains("after 4 attempts")
     );
     assert_eq!(h.runner.launch_times("Prep.med").len(), 2);
+}
+
+/// A draft that may wait long for the robot: 10 tries, 2 minutes apart.
+fn patient(method: &str, start: &str) -> ScheduleDraft {
+    let mut draft = every(method, 24.0, start);
+    draft.retry.max_attempts = 10;
+    draft
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_runs_start_in_the_order_they_fell_due_each_when_the_robot_frees() {
+    let mut h = Harness::new();
+    h.runner.set_default(Plan::completes_after(5));
+    h.runner.plan("Long.med", [Plan::completes_after(10)]);
+    h.add(&every("Long.med", 24.0, "2026-06-01T12:00:00Z"));
+    // Added in the opposite order of their slots.
+    h.add(&patient("Later.med", "2026-06-01T12:05:00Z"));
+    h.add(&patient("Earlier.med", "2026-06-01T12:03:00Z"));
+    h.start();
+    h.run_until("2026-06-01T12:30:00Z").await;
+    assert_eq!(
+        h.runner.launch_times("Earlier.med"),
+        [t("2026-06-01T12:10:00Z")],
+        "the instant Long ends"
+    );
+    assert_eq!(
+        h.runner.launch_times("Later.med"),
+        [t("2026-06-01T12:15:00Z")],
+        "the instant Earlier ends"
+    );
+}
+
+/// The case seen with the simulator: a later slot of another schedule, due while a run waits,
+/// goes behind it, even when it falls due at the instant the robot frees.
+#[tokio::test(start_paused = true)]
+async fn a_run_due_later_never_overtakes_a_waiting_one() {
+    let mut h = Harness::new();
+    h.runner.set_default(Plan::completes_after(5));
+    h.runner.plan("Long.med", [Plan::completes_after(10)]);
+    h.add(&every("Long.med", 24.0, "2026-06-01T12:00:00Z"));
+    h.add(&patient("Waiting.med", "2026-06-01T12:05:00Z"));
+    // Due at 12:10:00, the instant Long ends.
+    h.add(&patient("Newcomer.med", "2026-06-01T12:10:00Z"));
+    let engine = h.start();
+    h.run_until("2026-06-01T12:08:00Z").await;
+    // Someone asks for a run now: it goes in at the moment it was asked for.
+    let by_hand = h.add(&patient("ByHand.med", "2026-06-02T12:00:00Z"));
+    let run = engine.run_now(by_hand.id, "Ann").await.unwrap();
+    assert_eq!(run.status, RunStatus::Waiting, "the robot is busy: {run:?}");
+    h.run_until("2026-06-01T12:40:00Z").await;
+    let order: Vec<(String, chrono::DateTime<chrono::Utc>)> = {
+        let mut all = h.runner.launches.lock().unwrap().clone();
+        all.sort_by_key(|(_, at)| *at);
+        all
+    };
+    assert_eq!(
+        order,
+        [
+            ("Long.med".to_owned(), t("2026-06-01T12:00:00Z")),
+            ("Waiting.med".to_owned(), t("2026-06-01T12:10:00Z")),
+            ("ByHand.med".to_owned(), t("2026-06-01T12:15:00Z")),
+            ("Newcomer.med".to_owned(), t("2026-06-01T12:20:00Z")),
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_paused_scheduler_holds_the_queue_and_the_head_starts_on_resume() {
+    let mut h = Harness::new();
+    h.runner.set_default(Plan::completes_after(5));
+    h.runner.plan("Long.med", [Plan::completes_after(10)]);
+    h.add(&every("Long.med", 24.0, "2026-06-01T12:00:00Z"));
+    h.add(&every("Waiting.med", 24.0, "2026-06-01T12:05:00Z"));
+    let engine = h.start();
+    h.run_until("2026-06-01T12:06:00Z").await;
+    engine.pause("Ann").await.unwrap();
+    h.run_until("2026-06-01T12:30:00Z").await;
+    assert!(
+        h.runner.launch_times("Waiting.med").is_empty(),
+        "nothing starts while paused, though the robot is free from 12:10"
+    );
+    let waiting = h
+        .runs()
+        .into_iter()
+        .find(|r| r.status == RunStatus::Waiting)
+        .expect("still waiting: no tries are used while paused");
+    assert_eq!(waiting.attempt, 1);
+    engine.resume("Ann").await.unwrap();
+    h.run_until("2026-06-01T12:31:00Z").await;
+    assert_eq!(
+        h.runner.launch_times("Waiting.med"),
+        [t("2026-06-01T12:30:00Z")],
+        "the instant the scheduler is resumed"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn raising_the_capacity_starts_the_next_waiting_run_at_once() {
+    let mut h = Harness::new();
+    h.runner.set_default(Plan::completes_after(60));
+    h.add(&every("Long.med", 24.0, "2026-06-01T12:00:00Z"));
+    h.add(&patient("Waiting.med", "2026-06-01T12:01:00Z"));
+    let engine = h.start();
+    h.run_until("2026-06-01T12:02:30Z").await;
+    assert!(h.runner.launch_times("Waiting.med").is_empty());
+    h.store()
+        .set_setting(SettingKey::MaxConcurrentRuns, "2", "Ann")
+        .unwrap();
+    engine.settings_changed().unwrap();
+    h.run_until("2026-06-01T12:03:00Z").await;
+    assert_eq!(
+        h.runner.launch_times("Waiting.med"),
+        [t("2026-06-01T12:02:30Z")],
+        "when the capacity is raised, not at its next try (12:03)"
+    );
+}
+
+/// A run that waits out its budget is skipped, says why, and the run behind it moves up.
+#[tokio::test(start_paused = true)]
+async fn a_run_out_of_tries_is_skipped_and_the_queue_moves_on() {
+    let mut h = Harness::new();
+    let mut short = every("Short.med", 24.0, "2026-06-01T12:00:00Z");
+    short.retry.max_attempts = 3;
+    let short = h.add(&short);
+    h.add(&patient("Patient.med", "2026-06-01T12:01:00Z"));
+    *h.monitor.busy.lock().unwrap() = Some("HxRun.exe, pid 77".into());
+    h.start();
+    h.run_until("2026-06-01T12:05:00Z").await;
+    let skipped = h
+        .runs()
+        .into_iter()
+        .find(|r| r.schedule_id == short.id)
+        .unwrap();
+    assert_eq!(skipped.status, RunStatus::Skipped);
+    assert_eq!(
+        skipped.ended_at,
+        Some(t("2026-06-01T12:04:00Z")),
+        "tries at 12:00, :02, :04"
+    );
+    let why = skipped.error_message.unwrap();
+    assert!(
+        why.contains("after 3 attempts") && why.contains("HxRun.exe, pid 77"),
+        "{why}"
+    );
+    *h.monitor.busy.lock().unwrap() = None;
+    h.run_until("2026-06-01T12:06:00Z").await;
+    assert_eq!(h.runner.launch_times("Patient.med").len(), 1);
+    assert!(h.runner.launch_times("Short.med").is_empty());
+}
+
+/// The process list is looked at every few seconds while a run waits on a run Deckhand did
+/// not start, and not at all once nothing waits.
+#[tokio::test(start_paused = true)]
+async fn the_process_list_is_watched_only_while_a_run_waits_on_it() {
+    let mut h = Harness::new();
+    h.runner.set_default(Plan::completes_after(1));
+    h.add(&every("Prep.med", 24.0, "2026-06-01T12:10:00Z"));
+    *h.monitor.busy.lock().unwrap() = Some("HxRun.exe, pid 4242".into());
+    h.start();
+    h.run_until("2026-06-01T12:11:00Z").await;
+    let looks = h.monitor.looks();
+    h.run_until("2026-06-01T12:12:00Z").await;
+    let per_minute = h.monitor.looks() - looks;
+    let expected = (Duration::minutes(1).num_seconds()
+        / deckhand::engine::FOREIGN_WATCH.num_seconds()) as usize;
+    assert!(
+        (expected..=expected + 2).contains(&per_minute),
+        "one look per {:?} while it waits (and one at its try): {per_minute}",
+        deckhand::engine::FOREIGN_WATCH
+    );
+    *h.monitor.busy.lock().unwrap() = None;
+    h.run_until("2026-06-01T12:20:00Z").await;
+    assert_eq!(h.runner.launch_times("Prep.med").len(), 1);
+    let looks = h.monitor.looks();
+    h.run_until("2026-06-01T13:20:00Z").await;
+    assert_eq!(h.monitor.looks(), looks, "no look while nothing waits");
 }

@@ -112,7 +112,13 @@ fn every_decision_about_a_run_is_in_the_log_under_its_id() {
     let about_run: Vec<&str> = log.lines().filter(|l| l.contains(&tag)).collect();
     for (decision, words) in [
         ("due", &["'Quick abort' due "][..]),
-        ("waiting for the robot", &["waiting, ", "next try at"]),
+        (
+            "waiting for the robot",
+            &[
+                "waiting, ",
+                "it starts when the robot is free, or is skipped at",
+            ],
+        ),
         ("launched", &["launched as process "]),
         (
             "outcome, with the trace's words",

@@ -6,6 +6,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     pub(super) fn command(&mut self, command: Command) {
         match command {
             Command::ScheduleChanged(id) => self.schedule_changed(id),
+            Command::SettingsChanged => self.reread_if_changed(),
             Command::RunNow {
                 schedule_id,
                 actor,
@@ -216,6 +217,8 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             return;
         }
         self.paused = paused;
+        // Resumed: the queue's head may start now.
+        self.kick = !paused;
         info!(
             "scheduler {} by {by}",
             if paused { "paused" } else { "resumed" }

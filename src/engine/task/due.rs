@@ -79,7 +79,9 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                             );
                         }
                         self.emit_run(&run);
-                        self.try_start_with(run, &plan.schedule);
+                        // Behind the runs already waiting: the loop's look at the queue,
+                        // right after this, starts it if its turn has come.
+                        self.enqueue(&run);
                     }
                     None => info!(
                         "'{}': slot {} already has a run; not running it again",
@@ -154,7 +156,10 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 info!("run {}: '{}' due {slot} ({origin})", run.id, schedule.name);
                 self.emit_run(&run);
                 let id = run.id;
-                self.try_start_with(run, schedule);
+                // In the queue in the order it was asked for: it starts now if the robot is
+                // free and nothing waits before it.
+                self.enqueue(&run);
+                self.dispatch(self.now());
                 self.store.get_run(id).ok()
             }
             Err(StoreError::DuplicateRun { .. }) => {

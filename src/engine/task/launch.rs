@@ -1,22 +1,99 @@
-//! The gates (capacity, a busy robot), the attempt budget, and launching.
+//! The queue for the robot, the gates (capacity, a busy robot), the attempt budget, and
+//! launching.
 
 use super::*;
 
 impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
-    pub(super) fn retry_waiting(&mut self, now: DateTime<Utc>) {
-        if self.paused {
+    /// Puts a `pending` run in the queue, in the order it fell due; the next look at the
+    /// queue starts it if the robot is free and nothing waits before it.
+    pub(super) fn enqueue(&mut self, run: &Run) {
+        self.waiting.insert(
+            run.id,
+            Queued {
+                schedule_id: run.schedule_id,
+                due: run.slot,
+                next_try: self.now(),
+                backing_off: false,
+            },
+        );
+        self.kick = true;
+    }
+
+    /// Starts queued runs, oldest due first, while the robot is free; a run that cannot start
+    /// holds every run after it. A run whose try is due and that still cannot start uses one
+    /// attempt. Looks at the queue only when something may have changed: a slot freed, a run
+    /// joined, a try is due, or it is time to look for the end of a run Deckhand did not start.
+    pub(super) fn dispatch(&mut self, now: DateTime<Utc>) {
+        if self.paused || self.waiting.is_empty() {
+            self.kick = false;
+            self.foreign_watch_at = None;
             return;
         }
-        let mut due: Vec<(DateTime<Utc>, Uuid)> = self
+        let watch_due = self.foreign_watch_at.is_some_and(|at| at <= now);
+        let try_due = self.waiting.values().any(|q| q.next_try <= now);
+        if !(self.kick || watch_due || try_due) {
+            return;
+        }
+        self.kick = false;
+        self.foreign_watch_at = None;
+        let mut queue: Vec<(DateTime<Utc>, Uuid)> = self
             .waiting
             .iter()
-            .filter(|(_, at)| **at <= now)
-            .map(|(id, at)| (*at, *id))
+            .filter(|(_, q)| !q.backing_off || q.next_try <= now)
+            .map(|(id, q)| (q.due, *id))
             .collect();
-        due.sort();
-        for (_, run_id) in due {
-            self.try_start(run_id);
+        queue.sort();
+        let mut held_by_foreign = false;
+        for (_, run_id) in queue {
+            let Some(next_try) = self.waiting.get(&run_id).map(|q| q.next_try) else {
+                continue;
+            };
+            match self.gate() {
+                None => self.try_start(run_id),
+                Some(gate) => {
+                    held_by_foreign |= gate.foreign;
+                    if next_try <= now {
+                        self.try_start(run_id);
+                    }
+                }
+            }
         }
+        if held_by_foreign && self.waiting.values().any(|q| !q.backing_off) {
+            self.foreign_watch_at = Some(now + FOREIGN_WATCH);
+        }
+    }
+
+    /// Why a run cannot start now, or `None` when the robot is free: Deckhand at its capacity,
+    /// or the robot busy with a run Deckhand did not start. Read at most once per wake-up.
+    pub(super) fn gate(&mut self) -> Option<Gate> {
+        let capacity = match self.view.capacity {
+            Some(capacity) => capacity,
+            None => {
+                let capacity = self
+                    .store
+                    .settings()
+                    .map(|s| s.max_concurrent_runs)
+                    .unwrap_or(1) as usize;
+                *self.view.capacity.insert(capacity)
+            }
+        };
+        if self.in_flight.len() >= capacity {
+            return Some(Gate {
+                reason: format!("Deckhand is at capacity ({capacity} run(s) in progress)"),
+                foreign: false,
+            });
+        }
+        let foreign = match &self.view.foreign {
+            Some(foreign) => foreign.clone(),
+            None => {
+                let foreign = self.foreign_run();
+                self.view.foreign.insert(foreign).clone()
+            }
+        };
+        foreign.map(|what| Gate {
+            reason: format!("the robot is busy with a run Deckhand did not start ({what})"),
+            foreign: true,
+        })
     }
 
     pub(super) fn own_pids(&self) -> HashSet<u32> {
@@ -29,18 +106,22 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             .collect()
     }
 
-    /// Loads a waiting run and tries to start it.
+    /// Loads a queued run and tries to start it.
     pub(super) fn try_start(&mut self, run_id: Uuid) {
-        let Some(retry_at) = self.waiting.remove(&run_id) else {
+        let Some(queued) = self.waiting.remove(&run_id) else {
             return;
+        };
+        // Kept in its place in the queue when the run cannot be read.
+        let keep = |engine: &mut Self| {
+            let next_try = queued.next_try.max(engine.now() + WRITE_RETRY);
+            engine.waiting.insert(run_id, Queued { next_try, ..queued });
         };
         let run = match self.store.get_run(run_id) {
             Ok(run) => run,
             Err(StoreError::NotFound { .. }) => return,
             Err(e) => {
                 // Not forgotten: tried again shortly.
-                self.waiting
-                    .insert(run_id, retry_at.max(self.now() + WRITE_RETRY));
+                keep(self);
                 return self.problem(
                     &format!("Could not read run {run_id}; trying again shortly"),
                     &e,
@@ -51,8 +132,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             Ok(schedule) => self.try_start_with(run, &schedule),
             Err(StoreError::NotFound { .. }) => {}
             Err(e) => {
-                self.waiting
-                    .insert(run_id, retry_at.max(self.now() + WRITE_RETRY));
+                keep(self);
                 self.problem(
                     &format!("Could not read the schedule of run {run_id}; trying again shortly"),
                     &e,
@@ -90,38 +170,14 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             );
             return;
         }
-        let capacity = match self.view.capacity {
-            Some(capacity) => capacity,
-            None => {
-                let capacity = self
-                    .store
-                    .settings()
-                    .map(|s| s.max_concurrent_runs)
-                    .unwrap_or(1) as usize;
-                *self.view.capacity.insert(capacity)
-            }
-        };
-        let gate = if self.in_flight.len() >= capacity {
-            Some(format!(
-                "Deckhand is at capacity ({capacity} run(s) in progress)"
-            ))
-        } else {
-            let foreign = match &self.view.foreign {
-                Some(foreign) => foreign.clone(),
-                None => {
-                    let foreign = self.foreign_run();
-                    self.view.foreign.insert(foreign).clone()
-                }
-            };
-            foreign
-                .map(|what| format!("the robot is busy with a run Deckhand did not start ({what})"))
-        };
-        match gate {
-            Some(reason) => self.gated(run, schedule, reason),
+        match self.gate() {
+            Some(gate) => self.gated(run, schedule, gate.reason),
             None => self.launch(run, schedule),
         }
     }
 
+    /// One try of a run that cannot start: it uses an attempt and waits in the queue until
+    /// the robot frees or its next try; with no attempt left, it is skipped.
     pub(super) fn gated(&mut self, run: Run, schedule: &Schedule, reason: String) {
         let attempt = run.attempt + 1;
         if attempt >= schedule.retry.max_attempts {
@@ -138,10 +194,17 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             );
             return;
         }
-        let retry_at = self.now() + backoff::delay(&schedule.retry, attempt);
+        let now = self.now();
+        let retry_at = now + backoff::delay(&schedule.retry, attempt);
+        // The instant of its last try: the budget's remaining delays from now.
+        let wait_until = (attempt..schedule.retry.max_attempts)
+            .fold(now, |at, a| at + backoff::delay(&schedule.retry, a));
         if run.status != RunStatus::Waiting {
             // One line when the run starts waiting; each further try only at debug level.
-            info!("run {}: waiting, {reason}; next try at {retry_at}", run.id);
+            info!(
+                "run {}: waiting, {reason}; it starts when the robot is free, or is skipped at {wait_until}",
+                run.id
+            );
         } else {
             debug!(
                 "run {}: still waiting (try {attempt} of {}), {reason}; next try at {retry_at}",
@@ -155,13 +218,36 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 &RunChanges {
                     attempt: Some(attempt),
                     error_message: Some(format!("Waiting: {reason}.")),
+                    wait_until: Some(wait_until),
                     ..Default::default()
                 },
             )
             .is_some()
         {
-            self.waiting.insert(run.id, retry_at);
+            self.waiting.insert(
+                run.id,
+                Queued {
+                    schedule_id: run.schedule_id,
+                    due: run.slot,
+                    next_try: retry_at,
+                    backing_off: false,
+                },
+            );
         }
+    }
+
+    /// Puts a run whose launch failed (or whose method ended before it started) back in the
+    /// queue, in its place, not to be started again before `retry_at`.
+    pub(super) fn back_off(&mut self, run: &Run, retry_at: DateTime<Utc>) {
+        self.waiting.insert(
+            run.id,
+            Queued {
+                schedule_id: run.schedule_id,
+                due: run.slot,
+                next_try: retry_at,
+                backing_off: true,
+            },
+        );
     }
 
     /// What the runner needs to start (or re-attach to) a run of `schedule`.
@@ -244,6 +330,8 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             }
             Err(error) => {
                 self.in_flight.remove(&run_id);
+                // Its capacity slot is free again for the queue.
+                self.kick = true;
                 // The method never started: a later crash must not be taken for one on the deck.
                 if let Err(e) = self.store.clear_launching(run_id) {
                     self.problem(
@@ -274,7 +362,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                         )
                         .is_some()
                     {
-                        self.waiting.insert(run_id, retry_at);
+                        self.back_off(&run, retry_at);
                     }
                 } else {
                     error!(

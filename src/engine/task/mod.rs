@@ -76,6 +76,31 @@ struct DuePlan {
     cursor: Option<DateTime<Utc>>,
 }
 
+/// While a run waits on a run Deckhand did not start, how often the engine looks whether that
+/// run has ended: the robot stands idle at most about this long after it ends. Each look reads
+/// the process list (about a millisecond); nothing is written unless the run's try is due.
+pub const FOREIGN_WATCH: Duration = Duration::seconds(2);
+
+/// A run in the queue for the robot (`waiting`, or `pending` until its first look).
+struct Queued {
+    schedule_id: Uuid,
+    /// When it fell due (a run started by hand: when it was asked for): its place in the queue.
+    due: DateTime<Utc>,
+    /// Its next counted try: still gated then, it uses one attempt of its budget (none left:
+    /// it is skipped).
+    next_try: DateTime<Utc>,
+    /// After a launch that failed (or a method that ended before it started): it keeps its
+    /// delay and is not started again before `next_try`.
+    backing_off: bool,
+}
+
+/// Why the queue's head cannot start now.
+struct Gate {
+    reason: String,
+    /// A run Deckhand did not start (watched for its end), not Deckhand's own capacity.
+    foreign: bool,
+}
+
 /// How long before a slot the engine looks at the robot's processes.
 const PREFETCH_LEAD: Duration = Duration::milliseconds(25);
 /// How old that look may be when the slot comes.
@@ -124,8 +149,13 @@ pub struct Engine<R, M, T, Tz: TimeZone> {
     events: broadcast::Sender<Event>,
     schedules: HashMap<Uuid, Tracked>,
     in_flight: HashMap<Uuid, Flight>,
-    /// Gated or retrying runs: run id → when to try again.
-    waiting: HashMap<Uuid, DateTime<Utc>>,
+    /// The queue: runs waiting for the robot or for their next try after a failed launch.
+    waiting: HashMap<Uuid, Queued>,
+    /// Something may have freed the robot (a run ended, a launch failed, a resume, new
+    /// settings) or joined the queue: look at the queue at the next turn of the loop.
+    kick: bool,
+    /// When to look at the process list again for the end of a run Deckhand did not start.
+    foreign_watch_at: Option<DateTime<Utc>>,
     paused: bool,
     /// A second look at the database after a file event (see `database_changed`).
     recheck_database_at: Option<DateTime<Utc>>,
@@ -220,6 +250,8 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             schedules: HashMap::new(),
             in_flight: HashMap::new(),
             waiting: HashMap::new(),
+            kick: false,
+            foreign_watch_at: None,
             paused: pause.paused,
             recheck_database_at: None,
             aborting: HashMap::new(),
@@ -344,11 +376,16 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 self.view.foreign = Some(scan.foreign);
             }
             self.handle_due(now);
-            self.retry_waiting(now);
+            self.dispatch(now);
+            let slot = self.next_slot();
             let message = match self.next_wake() {
                 // Scan the processes a moment before a slot, so the launch does not wait for
                 // the scan (about a millisecond).
-                Some(at) if self.prefetched.is_none() && self.now() + PREFETCH_LEAD < at => {
+                Some(at)
+                    if slot == Some(at)
+                        && self.prefetched.is_none()
+                        && self.now() + PREFETCH_LEAD < at =>
+                {
                     tokio::select! {
                         message = self.inbox.recv() => message,
                         () = self.timer.sleep_until(at - PREFETCH_LEAD) => {
@@ -377,16 +414,31 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
         self.stop();
     }
 
-    /// The earliest moment something is due: a slot (unless paused) or a retry.
-    fn next_wake(&self) -> Option<DateTime<Utc>> {
-        let slots = self
-            .schedules
+    /// The earliest slot to handle (none while paused).
+    fn next_slot(&self) -> Option<DateTime<Utc>> {
+        self.schedules
             .values()
             .filter(|_| !self.paused)
-            .filter_map(|t| t.cursor);
-        let retries = self.waiting.values().copied().filter(|_| !self.paused);
-        let slots = slots.map(|at| self.write_retry_at.map_or(at, |retry| at.max(retry)));
-        slots.chain(retries).chain(self.recheck_database_at).min()
+            .filter_map(|t| t.cursor)
+            .map(|at| self.write_retry_at.map_or(at, |retry| at.max(retry)))
+            .min()
+    }
+
+    /// The earliest moment something is due: a slot or a try of a queued run, or a look for
+    /// the end of a run Deckhand did not start (none of these while paused); or a second look
+    /// at the database.
+    fn next_wake(&self) -> Option<DateTime<Utc>> {
+        let queue = self
+            .waiting
+            .values()
+            .map(|q| q.next_try)
+            .chain(self.foreign_watch_at)
+            .filter(|_| !self.paused);
+        self.next_slot()
+            .into_iter()
+            .chain(queue)
+            .chain(self.recheck_database_at)
+            .min()
     }
 
     fn stop(&mut self) {
@@ -487,6 +539,8 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             info!("the settings in the database changed; following them");
             self.robot_names = settings.robot_process_names.clone();
             self.settings_seen = settings.clone();
+            // A raised capacity (or other robot names) may let a waiting run start.
+            self.kick = true;
             self.emit(Event::Settings { settings });
         }
         let mut changed: Vec<Uuid> = schedules

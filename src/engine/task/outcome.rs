@@ -5,6 +5,8 @@ use super::*;
 impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     pub(super) fn finished(&mut self, run_id: Uuid, outcome: Outcome) {
         self.in_flight.remove(&run_id);
+        // Its capacity slot is free: the queue's head starts at this turn of the loop.
+        self.kick = true;
         let aborting = self.aborting.get(&run_id).cloned();
         if let Err(e) = self.record_finished(run_id, outcome.clone())
             && matches!(e, StoreError::Busy(_) | StoreError::Database(_))
@@ -73,8 +75,8 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                         "The method ended before it started ({}); trying again.",
                         outcome.error.as_deref().unwrap_or("no reason given")
                     ));
-                    self.try_transition(run_id, RunStatus::Waiting, &changes)?;
-                    self.waiting.insert(run_id, retry_at);
+                    let run = self.try_transition(run_id, RunStatus::Waiting, &changes)?;
+                    self.back_off(&run, retry_at);
                     self.emit_engine();
                     return Ok(());
                 }
@@ -126,12 +128,13 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
 
     /// Cancels the not-yet-launched runs of a schedule that stopped being runnable.
     pub(super) fn drop_waiting_of(&mut self, schedule_id: Uuid, why: &str) {
-        let runs: Vec<Uuid> = self.waiting.keys().copied().collect();
+        let runs: Vec<Uuid> = self
+            .waiting
+            .iter()
+            .filter(|(_, q)| q.schedule_id == schedule_id)
+            .map(|(id, _)| *id)
+            .collect();
         for run_id in runs {
-            if self
-                .store
-                .get_run(run_id)
-                .is_ok_and(|r| r.schedule_id == schedule_id)
             {
                 self.waiting.remove(&run_id);
                 self.transition(

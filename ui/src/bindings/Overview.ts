@@ -14,7 +14,7 @@ export type Overview = {
  */
 running: Array<Current>, 
 /**
- * Runs that came due and wait to start, oldest first.
+ * Runs that came due and wait to start, in the order they start: oldest due first.
  */
 waiting: Array<Waiting>, 
 /**

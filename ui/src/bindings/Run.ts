@@ -30,4 +30,9 @@ outcomeDetail: string | null, errorMessage: string | null,
  * Whether the deck may have been touched, and the evidence that decided it, in words
  * (`trace::DeckEvidence`); for runs the runner judged.
  */
-deckEvidence: string | null, };
+deckEvidence: string | null, 
+/**
+ * For a run waiting for the robot: until when it may wait (its last try within the
+ * schedule's attempt budget); then it is skipped.
+ */
+waitUntil: string | null, };

@@ -15,4 +15,8 @@ attempt: number,
 /**
  * Why it waits, as the engine recorded it.
  */
-reason: string | null, };
+reason: string | null, 
+/**
+ * Until when it may wait: its last try; then it is skipped.
+ */
+waitUntil: string | null, };

@@ -31,6 +31,7 @@ function run(partial: Partial<Run>): Run {
     outcomeDetail: null,
     errorMessage: null,
     deckEvidence: null,
+    waitUntil: null,
     ...partial,
   };
 }

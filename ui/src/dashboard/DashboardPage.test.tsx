@@ -84,6 +84,16 @@ describe('robot status', () => {
               slot: '2026-06-15T12:00:00Z',
               attempt: 2,
               reason,
+              waitUntil: '2026-06-15T12:08:00Z',
+            },
+            {
+              runId: 'run-10',
+              scheduleId: 'schedule-10',
+              scheduleName: 'Plate wash',
+              slot: '2026-06-15T12:01:00Z',
+              attempt: 1,
+              reason,
+              waitUntil: '2026-06-15T12:09:00Z',
             },
           ],
         },
@@ -92,10 +102,22 @@ describe('robot status', () => {
     renderWithApp(<DashboardPage />);
     expect(await screen.findByText(/Runs that come due wait until it has finished/)).toBeTruthy();
     const list = screen.getByRole('list', { name: 'Waiting to start' });
-    expect(within(list).getByText('Buffer fill')).toBeTruthy();
-    expect(within(list).getByText(`Due ${formatInstant('2026-06-15T12:00:00Z')}`)).toBeTruthy();
-    expect(within(list).getByText('Waiting · try 2')).toBeTruthy();
-    expect(within(list).getByText(reason)).toBeTruthy();
+    const items = within(list).getAllByRole('listitem');
+    expect(items).toHaveLength(2);
+    const [first, second] = items as [HTMLElement, HTMLElement];
+    expect(within(first).getByText('Buffer fill')).toBeTruthy();
+    expect(within(first).getByText('Next to start')).toBeTruthy();
+    expect(within(first).getByText(`Due ${formatInstant('2026-06-15T12:00:00Z')}`)).toBeTruthy();
+    expect(within(first).getByText('Waiting · try 2')).toBeTruthy();
+    expect(within(first).getByText(reason)).toBeTruthy();
+    expect(
+      within(first).getByText(
+        `May wait until ${formatInstant('2026-06-15T12:08:00Z')}; skipped if the robot is still busy then.`,
+      ),
+    ).toBeTruthy();
+    expect(within(second).getByText('Plate wash')).toBeTruthy();
+    expect(within(second).getByLabelText('Number 2 in line')).toBeTruthy();
+    expect(within(second).queryByText('Next to start')).toBeNull();
   });
 
   test('nothing waiting, no waiting list', async () => {

@@ -35,6 +35,7 @@ function run(overrides: Partial<Run> = {}): Run {
     outcomeDetail: '2026-06-16 08:42:05> SYSTEM : End method - complete;',
     errorMessage: null,
     deckEvidence: null,
+    waitUntil: null,
     ...overrides,
   };
 }

@@ -38,7 +38,7 @@ export const RUN_STATUS_LOOK: Record<RunStatus, RunStatusLook> = {
     color: 'blue',
     meaning:
       'The run is due, but the robot is busy or Deckhand is already running as many methods as allowed. ' +
-      'It is tried again until its attempts run out.',
+      'It waits in line and starts the moment the robot is free; if it is still waiting at its last try, it is skipped.',
   },
   running: {
     label: 'Running',
@@ -80,7 +80,7 @@ export const RUN_STATUS_LOOK: Record<RunStatus, RunStatusLook> = {
   skipped: {
     label: 'Skipped',
     color: 'gray',
-    meaning: 'The robot never became free within the allowed attempts, so this run did not happen.',
+    meaning: 'The robot never became free before the run’s last try, so this run did not happen.',
   },
   cancelled: {
     label: 'Cancelled',

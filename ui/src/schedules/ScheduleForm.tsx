@@ -32,6 +32,7 @@ import {
   placeFieldErrors,
   toDraft,
   valuesFromSchedule,
+  waitForRobotMinutes,
   type FieldErrors,
   type FormField,
   type FormValues,
@@ -45,6 +46,19 @@ const BACKOFFS: { value: Backoff; label: string }[] = [
   { value: 'linear', label: 'Longer by the delay each time (linear)' },
   { value: 'exponential', label: 'Doubling each time (exponential)' },
 ];
+
+/** What the attempts mean for a run that finds the robot busy, in minutes. */
+function WaitForRobot({ values }: { values: FormValues }) {
+  const minutes = waitForRobotMinutes(values);
+  if (minutes === null) return null;
+  return (
+    <Text size="sm" c="dimmed">
+      {minutes === 0
+        ? 'A run that finds the robot busy is skipped at once.'
+        : `A run that finds the robot busy waits up to ${minutes} minute${minutes === 1 ? '' : 's'} for it (until its last attempt), then it is skipped.`}
+    </Text>
+  );
+}
 
 function isBackoff(value: string): value is Backoff {
   return BACKOFFS.some((backoff) => backoff.value === value);
@@ -219,7 +233,10 @@ export function ScheduleForm({ schedule, onSaved, onCancel }: ScheduleFormProps)
           <RecurrencePreview values={values.recurrence} previous={base?.recurrence ?? null} />
         </Section>
 
-        <Section title="If a run cannot start" description="A launch that failed or a busy robot is tried again.">
+        <Section
+          title="If a run cannot start"
+          description="A run that finds the robot busy waits in line and starts the moment it is free; a launch that failed is tried again after the wait."
+        >
           <SimpleGrid cols={2} spacing="sm">
             <NumberInput
               label="Attempts in all"
@@ -256,6 +273,7 @@ export function ScheduleForm({ schedule, onSaved, onCancel }: ScheduleFormProps)
               error={errors['retry.maxDelayMinutes']}
             />
           </SimpleGrid>
+          <WaitForRobot values={values} />
         </Section>
 
         <Section title="Missed runs" description="When Deckhand was closed or the PC slept at a run's time.">

@@ -44,6 +44,7 @@ export function aRun(overrides: Partial<Run> = {}): Run {
     outcomeDetail: null,
     errorMessage: null,
     deckEvidence: null,
+    waitUntil: null,
     ...overrides,
   };
 }

@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'vitest';
 
 import { aSchedule } from './fixtures';
-import { buildRecurrence, emptyValues, placeFieldErrors, toDraft, valuesFromSchedule } from './formValues';
+import {
+  buildRecurrence,
+  emptyValues,
+  placeFieldErrors,
+  toDraft,
+  valuesFromSchedule,
+  waitForRobotMinutes,
+} from './formValues';
 
 describe('formValues', () => {
   test('a stored schedule comes back out of the form unchanged', () => {
@@ -48,5 +55,21 @@ describe('formValues', () => {
       byField: { methodPath: 'Not a method.', 'retry.maxDelayMinutes': 'Too long.' },
       other: [{ field: 'actor', message: 'Who?' }],
     });
+  });
+});
+
+describe('how long a run may wait for the robot', () => {
+  const retry = { maxAttempts: 5, delayMinutes: 2, backoff: 'fixed' as const, maxDelayMinutes: 30 };
+
+  test('the waits between the tries, as the engine counts them', () => {
+    expect(waitForRobotMinutes(retry)).toBe(8);
+    expect(waitForRobotMinutes({ ...retry, maxAttempts: 1 })).toBe(0);
+    expect(waitForRobotMinutes({ ...retry, backoff: 'linear' })).toBe(2 + 4 + 6 + 8);
+    expect(waitForRobotMinutes({ ...retry, backoff: 'exponential', maxDelayMinutes: 5 })).toBe(2 + 4 + 5 + 5);
+  });
+
+  test('nothing to say while a value is missing', () => {
+    expect(waitForRobotMinutes({ ...retry, maxAttempts: '' })).toBeNull();
+    expect(waitForRobotMinutes({ ...retry, delayMinutes: 1.5 })).toBeNull();
   });
 });

@@ -241,3 +241,24 @@ export function placeFieldErrors(fields: FieldError[]): { byField: FieldErrors; 
   }
   return { byField, other };
 }
+
+/**
+ * How long a run may wait for a busy robot with these retry values, in minutes: the waits
+ * between its tries (the last try is the last chance; then it is skipped). As the engine
+ * counts them (`engine::backoff`). `null` while a value is missing or not a whole number.
+ */
+export function waitForRobotMinutes(values: Pick<FormValues, 'maxAttempts' | 'delayMinutes' | 'backoff' | 'maxDelayMinutes'>): number | null {
+  const whole = (value: NumberValue) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null);
+  const attempts = whole(values.maxAttempts);
+  const delay = whole(values.delayMinutes);
+  const longest = whole(values.maxDelayMinutes);
+  if (attempts === null || delay === null || longest === null || attempts < 1) return null;
+  const cap = Math.max(longest, delay);
+  let total = 0;
+  for (let attempt = 1; attempt < attempts; attempt += 1) {
+    const grown =
+      values.backoff === 'fixed' ? delay : values.backoff === 'linear' ? delay * attempt : delay * 2 ** (attempt - 1);
+    total += Math.min(grown, cap);
+  }
+  return total;
+}
