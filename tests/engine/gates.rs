@@ -358,3 +358,28 @@ async fn the_process_list_is_watched_only_while_a_run_waits_on_it() {
     h.run_until("2026-06-01T13:20:00Z").await;
     assert_eq!(h.monitor.looks(), looks, "no look while nothing waits");
 }
+
+/// A person's Run now starts while the scheduler is paused, if the robot is free (as it always
+/// did); the runs the pause holds stay where they are.
+#[tokio::test(start_paused = true)]
+async fn run_now_starts_while_the_scheduler_is_paused() {
+    let mut h = Harness::new();
+    h.runner.set_default(Plan::completes_after(5));
+    let held = h.add(&every("Held.med", 24.0, "2026-06-01T12:30:00Z"));
+    let asked = h.add(&every("Asked.med", 24.0, "2026-06-02T12:00:00Z"));
+    let engine = h.start();
+    engine.pause("Ann").await.unwrap();
+    h.run_until("2026-06-01T12:10:00Z").await;
+    let run = engine.run_now(asked.id, "Ann").await.unwrap();
+    h.run_until("2026-06-01T12:40:00Z").await;
+    assert_eq!(
+        h.runner.launch_times("Asked.med"),
+        [t("2026-06-01T12:10:00Z")],
+        "{run:?}"
+    );
+    assert!(h.runner.launch_times("Held.med").is_empty());
+    assert_eq!(
+        h.schedule(held.id).next_run,
+        Some(t("2026-06-01T12:30:00Z"))
+    );
+}

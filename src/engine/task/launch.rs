@@ -14,6 +14,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 due: run.slot,
                 next_try: self.now(),
                 backing_off: false,
+                manual: run.origin == RunOrigin::Manual,
             },
         );
         self.kick = true;
@@ -23,8 +24,26 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     /// holds every run after it. A run whose try is due and that still cannot start uses one
     /// attempt. Looks at the queue only when something may have changed: a slot freed, a run
     /// joined, a try is due, or it is time to look for the end of a run Deckhand did not start.
+    /// While the scheduler is paused only a run a person asked for just now (Run now) may
+    /// start, as before the queue; the others wait for the resume, using no attempts.
     pub(super) fn dispatch(&mut self, now: DateTime<Utc>) {
-        if self.paused || self.waiting.is_empty() {
+        if self.paused {
+            self.foreign_watch_at = None;
+            let asked: Vec<Uuid> = self
+                .waiting
+                .iter()
+                .filter(|(_, q)| q.manual && q.next_try <= now && !q.backing_off)
+                .map(|(id, _)| *id)
+                .collect();
+            if self.kick {
+                for run_id in asked {
+                    self.try_start(run_id);
+                }
+            }
+            self.kick = false;
+            return;
+        }
+        if self.waiting.is_empty() {
             self.kick = false;
             self.foreign_watch_at = None;
             return;
@@ -231,6 +250,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                     due: run.slot,
                     next_try: retry_at,
                     backing_off: false,
+                    manual: run.origin == RunOrigin::Manual,
                 },
             );
         }
@@ -246,6 +266,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 due: run.slot,
                 next_try: retry_at,
                 backing_off: true,
+                manual: run.origin == RunOrigin::Manual,
             },
         );
     }

@@ -92,6 +92,8 @@ struct Queued {
     /// After a launch that failed (or a method that ended before it started): it keeps its
     /// delay and is not started again before `next_try`.
     backing_off: bool,
+    /// Asked for by a person (Run now): it may start while the scheduler is paused.
+    manual: bool,
 }
 
 /// Why the queue's head cannot start now.
