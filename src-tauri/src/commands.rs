@@ -631,7 +631,7 @@ pub async fn get_settings(state: State<'_, StoreState>) -> Result<AppSettings, I
 #[tauri::command]
 pub async fn set_setting(
     state: State<'_, StoreState>,
-    host: State<'_, HostState>,
+    host: Host<'_>,
     logs: State<'_, LogState>,
     key: SettingKey,
     value: String,
@@ -659,7 +659,7 @@ fn settings_changed(host: &HostState, logs: &LogState, key: SettingKey, settings
 #[tauri::command]
 pub async fn reset_setting(
     state: State<'_, StoreState>,
-    host: State<'_, HostState>,
+    host: Host<'_>,
     logs: State<'_, LogState>,
     key: SettingKey,
 ) -> Result<AppSettings, IpcError> {

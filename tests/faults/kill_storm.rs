@@ -250,10 +250,11 @@ fn a_kill_storm_loses_nothing_and_runs_no_slot_twice() {
     });
     assert!(
         settled,
-        "runs in flight settle: {:#?}",
+        "runs in flight settle: {:#?}; simulators still running: {:?}",
         lab.store()
             .runs_in_status(&[RunStatus::Pending, RunStatus::Running, RunStatus::Stuck])
-            .unwrap()
+            .unwrap(),
+        processes_named(&lab.robot)
     );
     let asked = reaper.stop(pid);
     assert!(
