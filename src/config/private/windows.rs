@@ -81,25 +81,7 @@ pub fn apply(path: &Path, sddl: &str) -> io::Result<()> {
 /// (no list at all lets everyone in).
 pub fn is_open_to_others(path: &Path) -> io::Result<bool> {
     let user = UserSid::current()?;
-    let (mut dacl, mut descriptor) = (null_mut::<ACL>(), null_mut());
-    // SAFETY: a NUL-terminated path; the descriptor returned is freed below, and the list
-    // points into it.
-    let status = unsafe {
-        GetNamedSecurityInfoW(
-            wide(path.as_os_str()).as_ptr(),
-            SE_FILE_OBJECT,
-            DACL_SECURITY_INFORMATION,
-            null_mut(),
-            null_mut(),
-            &mut dacl,
-            null_mut(),
-            &mut descriptor,
-        )
-    };
-    if status != 0 {
-        return Err(io::Error::from_raw_os_error(status as i32));
-    }
-    let _descriptor = Local(descriptor);
+    let (dacl, _descriptor) = access_list(path)?;
     if dacl.is_null() {
         return Ok(true);
     }
@@ -145,6 +127,41 @@ pub fn is_open_to_others(path: &Path) -> io::Result<bool> {
         }
     }
     Ok(false)
+}
+
+/// `path`'s access list (null: none, everyone may open it), and the descriptor it lives in.
+fn access_list(path: &Path) -> io::Result<(*mut ACL, Local)> {
+    let (mut dacl, mut descriptor) = (null_mut::<ACL>(), null_mut());
+    // SAFETY: a NUL-terminated path; the descriptor returned is freed by `Local`, and the
+    // list points into it.
+    let status = unsafe {
+        GetNamedSecurityInfoW(
+            wide(path.as_os_str()).as_ptr(),
+            SE_FILE_OBJECT,
+            DACL_SECURITY_INFORMATION,
+            null_mut(),
+            null_mut(),
+            &mut dacl,
+            null_mut(),
+            &mut descriptor,
+        )
+    };
+    if status != 0 {
+        return Err(io::Error::from_raw_os_error(status as i32));
+    }
+    Ok((dacl, Local(descriptor)))
+}
+
+/// A NUL-terminated wide string Windows returned, as text.
+///
+/// # Safety
+/// `start` points to a NUL-terminated UTF-16 string.
+unsafe fn from_wide(start: *const u16) -> String {
+    // SAFETY: the caller's promise.
+    unsafe {
+        let length = (0..).take_while(|&i| *start.add(i) != 0).count();
+        String::from_utf16_lossy(std::slice::from_raw_parts(start, length))
+    }
 }
 
 /// The SID of the user this process runs as.
@@ -197,12 +214,7 @@ impl UserSid {
         }
         let text = Local(text.cast());
         // SAFETY: a NUL-terminated wide string from the call above.
-        let units = unsafe {
-            let start = text.0 as *const u16;
-            let length = (0..).take_while(|&i| *start.add(i) != 0).count();
-            std::slice::from_raw_parts(start, length)
-        };
-        Ok(String::from_utf16_lossy(units))
+        Ok(unsafe { from_wide(text.0 as *const u16) })
     }
 }
 
@@ -267,38 +279,25 @@ mod tests {
     /// `path`'s access list as text, and the user's SID, for a failure message.
     fn describe(path: &Path) -> String {
         use windows_sys::Win32::Security::Authorization::ConvertSecurityDescriptorToStringSecurityDescriptorW;
-        let (mut dacl, mut descriptor) = (null_mut::<ACL>(), null_mut());
+        let (_, descriptor) = access_list(path).unwrap();
         let mut text = null_mut();
-        // SAFETY: as in `is_open_to_others`; the text returned is freed by `Local`.
-        unsafe {
-            GetNamedSecurityInfoW(
-                wide(path.as_os_str()).as_ptr(),
-                SE_FILE_OBJECT,
-                DACL_SECURITY_INFORMATION,
-                null_mut(),
-                null_mut(),
-                &mut dacl,
-                null_mut(),
-                &mut descriptor,
-            );
-            let _descriptor = Local(descriptor);
+        // SAFETY: a valid descriptor; the text returned is freed by `Local`.
+        let text = unsafe {
             ConvertSecurityDescriptorToStringSecurityDescriptorW(
-                descriptor,
+                descriptor.0,
                 SDDL_REVISION_1,
                 DACL_SECURITY_INFORMATION,
                 &mut text,
                 null_mut(),
             );
             let text = Local(text.cast());
-            let start = text.0 as *const u16;
-            let length = (0..).take_while(|&i| *start.add(i) != 0).count();
-            format!(
-                "{}: {} (the user is {})",
-                path.display(),
-                String::from_utf16_lossy(std::slice::from_raw_parts(start, length)),
-                UserSid::current().unwrap().text().unwrap()
-            )
-        }
+            from_wide(text.0 as *const u16)
+        };
+        format!(
+            "{}: {text} (the user is {})",
+            path.display(),
+            UserSid::current().unwrap().text().unwrap()
+        )
     }
 
     fn set(path: &Path, sddl: &str) {

@@ -7,16 +7,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     /// Puts a `pending` run in the queue, in the order it fell due; the next look at the
     /// queue starts it if the robot is free and nothing waits before it.
     pub(super) fn enqueue(&mut self, run: &Run) {
-        self.waiting.insert(
-            run.id,
-            Queued {
-                schedule_id: run.schedule_id,
-                due: run.slot,
-                next_try: self.now(),
-                backing_off: false,
-                manual: run.origin == RunOrigin::Manual,
-            },
-        );
+        self.requeue(run, self.now(), false);
         self.kick = true;
     }
 
@@ -243,29 +234,21 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             )
             .is_some()
         {
-            self.waiting.insert(
-                run.id,
-                Queued {
-                    schedule_id: run.schedule_id,
-                    due: run.slot,
-                    next_try: retry_at,
-                    backing_off: false,
-                    manual: run.origin == RunOrigin::Manual,
-                },
-            );
+            self.requeue(&run, retry_at, false);
         }
     }
 
-    /// Puts a run whose launch failed (or whose method ended before it started) back in the
-    /// queue, in its place, not to be started again before `retry_at`.
-    pub(super) fn back_off(&mut self, run: &Run, retry_at: DateTime<Utc>) {
+    /// Puts `run` back in the queue, in its place by due time, with its next try at
+    /// `next_try`. `backing_off`: its launch failed (or its method ended before it started), so
+    /// it is not started again before then.
+    pub(super) fn requeue(&mut self, run: &Run, next_try: DateTime<Utc>, backing_off: bool) {
         self.waiting.insert(
             run.id,
             Queued {
                 schedule_id: run.schedule_id,
                 due: run.slot,
-                next_try: retry_at,
-                backing_off: true,
+                next_try,
+                backing_off,
                 manual: run.origin == RunOrigin::Manual,
             },
         );
@@ -383,7 +366,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                         )
                         .is_some()
                     {
-                        self.back_off(&run, retry_at);
+                        self.requeue(&run, retry_at, true);
                     }
                 } else {
                     error!(

@@ -76,7 +76,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                         outcome.error.as_deref().unwrap_or("no reason given")
                     ));
                     let run = self.try_transition(run_id, RunStatus::Waiting, &changes)?;
-                    self.back_off(&run, retry_at);
+                    self.requeue(&run, retry_at, true);
                     self.emit_engine();
                     return Ok(());
                 }
