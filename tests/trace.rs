@@ -292,6 +292,15 @@ fn the_encoding_is_told_from_the_same_bytes_however_they_arrive() {
     }
 }
 
+/// Found by CI's property test after the reader waited for its whole sniffing window: a trace
+/// shorter than that, decided only at its end, kept only its first line.
+#[test]
+fn a_trace_shorter_than_the_sniffing_window_is_read_whole() {
+    let c = trace::classify("\r\nSYSTEM : é - error\r\n".as_bytes()).unwrap();
+    assert_eq!(c.lines, 2);
+    assert_eq!(c.deciding_line.as_deref(), Some("SYSTEM : é - error"));
+}
+
 proptest! {
     /// Any bytes at all: no panic, and a verdict.
     #[test]

@@ -259,7 +259,7 @@ fn follow(data: &[u8], step: usize) -> Classification {
             break;
         }
     }
-    if let Some(rest) = lines.take_partial() {
+    for rest in lines.take_rest() {
         state.feed(&rest);
     }
     state.set_encoding(lines.encoding());

@@ -66,7 +66,7 @@ impl Follower {
 
     fn finish(mut self) -> Classification {
         self.pump();
-        if let Some(rest) = self.lines.take_partial() {
+        for rest in self.lines.take_rest() {
             self.state.feed(&rest);
         }
         self.state.set_encoding(self.lines.encoding());

@@ -117,11 +117,12 @@ impl<R: Read> LineReader<R> {
         }
     }
 
-    /// The unfinished last line, if any, for a stream that has ended: what is left is decided,
-    /// decoded and handed out whole.
-    pub fn take_partial(&mut self) -> Option<Line> {
+    /// What is left of a stream that has ended, decided and decoded: the lines not handed out
+    /// yet (a stream shorter than the sniffing window is decided only at its end) and the
+    /// unfinished last line, whole.
+    pub fn take_rest(&mut self) -> Vec<Line> {
         self.take_in(0, true);
-        self.split(true)
+        std::iter::from_fn(|| self.split(true)).collect()
     }
 
     /// Adds `read` bytes from `scratch`: to `raw`, or decoded into `text`.

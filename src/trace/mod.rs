@@ -439,7 +439,7 @@ pub fn classify(reader: impl Read) -> std::io::Result<Classification> {
     while let Some(line) = lines.next_line()? {
         state.feed(&line);
     }
-    if let Some(rest) = lines.take_partial() {
+    for rest in lines.take_rest() {
         state.feed(&rest);
     }
     state.set_encoding(lines.encoding());
