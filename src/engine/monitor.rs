@@ -25,10 +25,13 @@ impl RobotMonitor for ProcessMonitor {
     fn foreign_run(&self, names: &[String], ours: &HashSet<u32>) -> Option<String> {
         let names: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
         let mut system = self.system.lock().unwrap_or_else(|e| e.into_inner());
+        // Processes only: on Linux sysinfo would also list every thread of every process
+        // (`nothing()` keeps tasks), which more than doubles the look (0.94 → 0.37 ms for 69
+        // processes here) and finds no program a thread could be.
         system.refresh_processes_specifics(
             ProcessesToUpdate::All,
             true,
-            ProcessRefreshKind::nothing(),
+            ProcessRefreshKind::nothing().without_tasks(),
         );
         // Deckhand's own children are ours even before the engine has heard their pid.
         let deckhand = sysinfo::Pid::from_u32(std::process::id());

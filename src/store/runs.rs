@@ -465,14 +465,16 @@ impl Store {
     }
 
     /// Live runs in any of `statuses`, oldest slot first (start-up reconciliation uses it for
-    /// the runs a crash left in flight).
+    /// the runs a crash left in flight). Runs of the same slot in the order of their ids, the
+    /// engine's order for its queue (ids compare as bytes in both), so the dashboard lists
+    /// waiting runs in the order they will start.
     pub fn runs_in_status(&self, statuses: &[RunStatus]) -> Result<Vec<Run>> {
         if statuses.is_empty() {
             return Ok(Vec::new());
         }
         let marks = vec!["?"; statuses.len()].join(", ");
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {} FROM runs r WHERE r.status IN ({marks}) ORDER BY r.slot, r.seq",
+            "SELECT {} FROM runs r WHERE r.status IN ({marks}) ORDER BY r.slot, r.id",
             run_columns("r")
         ))?;
         let rows = stmt.query_map(params_from_iter(statuses), run_from_row)?;

@@ -116,6 +116,46 @@ async fn a_busy_robot_holds_the_run_until_it_is_free() {
     );
 }
 
+/// A run by hand started while one of Deckhand's runs ran: when Deckhand's run ends, the look
+/// made while its outcome is written sees it, and the waiting run keeps waiting for it.
+#[tokio::test(start_paused = true)]
+async fn a_run_by_hand_started_during_an_own_run_holds_the_queue_when_it_ends() {
+    let mut h = Harness::new();
+    h.runner.set_default(Plan::completes_after(5));
+    h.runner.plan("Long.med", [Plan::completes_after(10)]);
+    h.add(&every("Long.med", 24.0, "2026-06-01T12:00:00Z"));
+    h.add(&patient("Waiting.med", "2026-06-01T12:03:00Z"));
+    h.start();
+    h.run_until("2026-06-01T12:05:00Z").await;
+    *h.monitor.busy.lock().unwrap() = Some("HxRun.exe, pid 4242".into());
+    h.run_until("2026-06-01T12:12:00Z").await;
+    assert!(
+        h.runner.launch_times("Waiting.med").is_empty(),
+        "Long ended at 12:10 while a run by hand went on"
+    );
+    let waiting = h
+        .runs()
+        .into_iter()
+        .find(|r| r.status == RunStatus::Waiting)
+        .expect("still waiting");
+    assert!(
+        waiting
+            .error_message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("pid 4242"),
+        "{waiting:?}"
+    );
+    *h.monitor.busy.lock().unwrap() = None;
+    h.run_until("2026-06-01T12:20:00Z").await;
+    let launched = h.runner.launch_times("Waiting.med");
+    assert_eq!(launched.len(), 1, "{launched:?}");
+    assert!(
+        launched[0] - t("2026-06-01T12:12:00Z") <= deckhand::engine::FOREIGN_WATCH,
+        "within one look of the run by hand ending: {launched:?}"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn exponential_backoff_with_a_cap() {
     let mut h = Harness::new();
@@ -211,6 +251,37 @@ async fn waiting_runs_start_in_the_order_they_fell_due_each_when_the_robot_frees
         [t("2026-06-01T12:15:00Z")],
         "the instant Earlier ends"
     );
+}
+
+/// Runs due at the very same instant (two schedules at 12:03) start in the order the
+/// dashboard lists them: one tie-break, the run's id, in the engine and in the store.
+#[tokio::test(start_paused = true)]
+async fn runs_due_at_the_same_instant_start_in_the_order_the_dashboard_shows() {
+    let mut h = Harness::new();
+    h.runner.set_default(Plan::completes_after(1));
+    h.runner.plan("Long.med", [Plan::completes_after(10)]);
+    h.add(&every("Long.med", 24.0, "2026-06-01T12:00:00Z"));
+    for n in 0..6 {
+        h.add(&patient(&format!("Tie{n}.med"), "2026-06-01T12:03:00Z"));
+    }
+    h.start();
+    h.run_until("2026-06-01T12:05:00Z").await;
+    let overview = deckhand::status::overview(&h.store()).unwrap();
+    let shown: Vec<String> = overview
+        .waiting
+        .iter()
+        .map(|w| h.schedule(w.schedule_id).method_path)
+        .collect();
+    assert_eq!(shown.len(), 6, "{overview:?}");
+    h.run_until("2026-06-01T13:00:00Z").await;
+    let mut started = h.runner.launches.lock().unwrap().clone();
+    started.sort_by_key(|(_, at)| *at);
+    let started: Vec<String> = started
+        .into_iter()
+        .map(|(method, _)| method)
+        .filter(|m| m.starts_with("Tie"))
+        .collect();
+    assert_eq!(started, shown, "the dashboard's order is the engine's");
 }
 
 /// The case seen with the simulator: a later slot of another schedule, due while a run waits,

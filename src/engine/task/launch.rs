@@ -52,6 +52,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             .filter(|(_, q)| !q.backing_off || q.next_try <= now)
             .map(|(id, q)| (q.due, *id))
             .collect();
+        // Ties (runs due at the same millisecond) go by run id, as the store lists them.
         queue.sort();
         let mut held_by_foreign = false;
         for (_, run_id) in queue {

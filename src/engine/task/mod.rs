@@ -1,10 +1,12 @@
 //! The engine task: its state, its loop, and (in the child modules) every decision it makes:
 //! `startup` (reconciliation, loading, watching the database), `due` (slots that came due),
-//! `launch` (gates and launching), `outcome` (finished methods), `commands` (requests).
+//! `launch` (gates and launching), `look` (a thread that looks at the processes), `outcome`
+//! (finished methods), `commands` (requests).
 
 mod commands;
 mod due;
 mod launch;
+mod look;
 mod outcome;
 mod startup;
 
@@ -115,6 +117,12 @@ struct Prefetched {
     scanned_at: DateTime<Utc>,
 }
 
+/// A look at the robot's processes taken while a finished run's outcome was written.
+struct EndLook {
+    foreign: Option<String>,
+    scanned_at: DateTime<Utc>,
+}
+
 /// What the gates look at, read at most once per wake-up.
 #[derive(Default)]
 struct View {
@@ -168,6 +176,8 @@ pub struct Engine<R, M, T, Tz: TimeZone> {
     data_version: i64,
     view: View,
     prefetched: Option<Prefetched>,
+    end_look: Option<EndLook>,
+    looker: look::Looker<M>,
     /// The robot's program names as last read from the settings (kept when a read fails, so a
     /// locked database never hides a foreign run).
     robot_names: Vec<String>,
@@ -242,7 +252,7 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
         let mut engine = Engine {
             store,
             runner,
-            monitor,
+            monitor: monitor.clone(),
             clock,
             timer,
             tz,
@@ -260,6 +270,8 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
             data_version,
             view: View::default(),
             prefetched: None,
+            end_look: None,
+            looker: look::Looker::new(monitor),
             robot_names,
             settings_seen,
             write_retry_at: None,
@@ -329,6 +341,13 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
     /// A run Deckhand did not start, looked for by the robot's program names in the settings
     /// as they are now: a change in Settings applies at the next look, without a restart.
     fn foreign_run(&mut self) -> Option<String> {
+        self.read_robot_names();
+        self.monitor
+            .foreign_run(&self.robot_names, &self.own_pids())
+    }
+
+    /// The robot's program names as the settings say now (as before if they cannot be read).
+    fn read_robot_names(&mut self) {
         match self.store.settings() {
             Ok(settings) => self.robot_names = settings.robot_process_names,
             Err(e) => warn!(
@@ -336,8 +355,6 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 self.robot_names
             ),
         }
-        self.monitor
-            .foreign_run(&self.robot_names, &self.own_pids())
     }
 
     /// [`Engine::transition`], giving the store's error back.
@@ -376,6 +393,11 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 && now - scan.scanned_at <= PREFETCH_FRESH
             {
                 self.view.foreign = Some(scan.foreign);
+            }
+            if let Some(look) = self.end_look.take()
+                && now - look.scanned_at <= PREFETCH_FRESH
+            {
+                self.view.foreign = Some(look.foreign);
             }
             self.handle_due(now);
             self.dispatch(now);

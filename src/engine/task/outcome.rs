@@ -8,7 +8,15 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
         // Its capacity slot is free: the queue's head starts at this turn of the loop.
         self.kick = true;
         let aborting = self.aborting.get(&run_id).cloned();
-        if let Err(e) = self.record_finished(run_id, outcome.clone())
+        let look = self.look_meanwhile();
+        let recorded = self.record_finished(run_id, outcome.clone());
+        if let Some(foreign) = look.and_then(|look| look.recv().ok()) {
+            self.end_look = Some(EndLook {
+                foreign,
+                scanned_at: self.now(),
+            });
+        }
+        if let Err(e) = recorded
             && matches!(e, StoreError::Busy(_) | StoreError::Database(_))
         {
             // The database was locked or could not write: the outcome is not lost, it is
@@ -24,6 +32,18 @@ impl<R: Runner, M: RobotMonitor, T: Timer, Tz: Zone> Engine<R, M, T, Tz> {
                 let _ = outbox.send(Msg::Finished { run_id, outcome });
             });
         }
+    }
+
+    /// When a run waits for the freed slot: the look at the robot's processes its start needs,
+    /// made on another thread while the outcome is written, so the next run starts that much
+    /// sooner (the look and the write take about half a millisecond each).
+    fn look_meanwhile(&mut self) -> Option<std::sync::mpsc::Receiver<Option<String>>> {
+        if self.paused || !self.waiting.values().any(|q| !q.backing_off) {
+            return None;
+        }
+        self.read_robot_names();
+        let (names, ours) = (self.robot_names.clone(), self.own_pids());
+        self.looker.ask(names, ours)
     }
 
     /// Writes a finished method's outcome: its run's status and, after an abort or a stuck
