@@ -94,11 +94,24 @@ impl From<crate::notify::TestEmailError> for IpcError {
     }
 }
 
+impl From<crate::notify::destinations::DestinationError> for IpcError {
+    fn from(error: crate::notify::destinations::DestinationError) -> Self {
+        use crate::notify::destinations::DestinationError as E;
+        match error {
+            E::Store(e) => e.into(),
+            E::Secrets(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::secrets::SecretsError> for IpcError {
     fn from(error: crate::secrets::SecretsError) -> Self {
         match error {
             crate::secrets::SecretsError::Empty => {
                 FieldError::new("password", error.to_string()).into()
+            }
+            crate::secrets::SecretsError::EmptyUrl => {
+                FieldError::new("url", error.to_string()).into()
             }
             e => IpcError::new("keyring_unavailable", e.to_string()),
         }

@@ -1,6 +1,7 @@
-//! The SMTP password: kept in the operating system's keyring (Windows Credential Manager,
-//! macOS Keychain, the Linux kernel keyring), never in the database or the logs. When the
-//! keyring does not work, a password given in the app is kept for the session only, and the
+//! The secrets: the SMTP password and the URLs of chat and webhook destinations (whoever has
+//! one can post to the channel). Kept in the operating system's keyring (Windows Credential
+//! Manager, macOS Keychain, the Linux kernel keyring), never in the database or the logs. When
+//! the keyring does not work, a secret given in the app is kept for the session only, and the
 //! app says so.
 
 use std::collections::HashMap;
@@ -33,6 +34,8 @@ pub enum Kept {
 pub enum SecretsError {
     #[error("The password cannot be empty.")]
     Empty,
+    #[error("The URL cannot be empty.")]
+    EmptyUrl,
     #[error("The operating system's keyring failed: {0}")]
     Keyring(String),
 }
@@ -55,6 +58,11 @@ impl fmt::Debug for Secrets {
 /// The keyring entry name of the password for `user` at `host`.
 fn account(host: &str, user: &str) -> String {
     format!("smtp:{user}@{host}")
+}
+
+/// The keyring entry name of a destination's URL.
+fn destination_account(id: Uuid) -> String {
+    format!("destination:{id}")
 }
 
 impl Secrets {
@@ -92,43 +100,71 @@ impl Secrets {
         if password.is_empty() {
             return Err(SecretsError::Empty);
         }
-        let key = account(host, user);
-        if self.status == KeyringStatus::Works {
-            keyring::Entry::new(SERVICE, &key)
-                .and_then(|entry| entry.set_password(password))
-                .map_err(|e| SecretsError::Keyring(e.to_string()))?;
-            self.session().remove(&key);
-            Ok(Kept::Keyring)
-        } else {
-            self.session().insert(key, password.to_owned());
-            Ok(Kept::SessionOnly)
-        }
+        self.keep(&account(host, user), password)
     }
 
     /// The password for `user` at `host`, if one is kept.
     pub fn smtp_password(&self, host: &str, user: &str) -> Result<Option<String>, SecretsError> {
-        let key = account(host, user);
-        if let Some(password) = self.session().get(&key) {
-            return Ok(Some(password.clone()));
+        self.read(&account(host, user))
+    }
+
+    /// Forgets the password for `user` at `host`, wherever it is kept.
+    pub fn forget_smtp_password(&self, host: &str, user: &str) -> Result<(), SecretsError> {
+        self.forget(&account(host, user))
+    }
+
+    /// Keeps destination `id`'s URL (checked by `validate::post_url` before): in the keyring
+    /// when it works, else for this session.
+    pub fn set_destination_url(&self, id: Uuid, url: &str) -> Result<Kept, SecretsError> {
+        if url.is_empty() {
+            return Err(SecretsError::EmptyUrl);
+        }
+        self.keep(&destination_account(id), url)
+    }
+
+    /// Destination `id`'s URL, if one is kept.
+    pub fn destination_url(&self, id: Uuid) -> Result<Option<String>, SecretsError> {
+        self.read(&destination_account(id))
+    }
+
+    /// Forgets destination `id`'s URL, wherever it is kept.
+    pub fn forget_destination_url(&self, id: Uuid) -> Result<(), SecretsError> {
+        self.forget(&destination_account(id))
+    }
+
+    fn keep(&self, key: &str, secret: &str) -> Result<Kept, SecretsError> {
+        if self.status == KeyringStatus::Works {
+            keyring::Entry::new(SERVICE, key)
+                .and_then(|entry| entry.set_password(secret))
+                .map_err(|e| SecretsError::Keyring(e.to_string()))?;
+            self.session().remove(key);
+            Ok(Kept::Keyring)
+        } else {
+            self.session().insert(key.to_owned(), secret.to_owned());
+            Ok(Kept::SessionOnly)
+        }
+    }
+
+    fn read(&self, key: &str) -> Result<Option<String>, SecretsError> {
+        if let Some(secret) = self.session().get(key) {
+            return Ok(Some(secret.clone()));
         }
         if self.status != KeyringStatus::Works {
             return Ok(None);
         }
-        match keyring::Entry::new(SERVICE, &key).and_then(|entry| entry.get_password()) {
-            Ok(password) => Ok(Some(password)),
+        match keyring::Entry::new(SERVICE, key).and_then(|entry| entry.get_password()) {
+            Ok(secret) => Ok(Some(secret)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(SecretsError::Keyring(e.to_string())),
         }
     }
 
-    /// Forgets the password for `user` at `host`, wherever it is kept.
-    pub fn forget_smtp_password(&self, host: &str, user: &str) -> Result<(), SecretsError> {
-        let key = account(host, user);
-        self.session().remove(&key);
+    fn forget(&self, key: &str) -> Result<(), SecretsError> {
+        self.session().remove(key);
         if self.status != KeyringStatus::Works {
             return Ok(());
         }
-        match keyring::Entry::new(SERVICE, &key).and_then(|entry| entry.delete_credential()) {
+        match keyring::Entry::new(SERVICE, key).and_then(|entry| entry.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(SecretsError::Keyring(e.to_string())),
         }

@@ -11,7 +11,9 @@ use email_address::{EmailAddress, Options};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::model::{ContactDraft, EventKind, Recurrence, ScheduleDraft, SettingKey, SmtpSettings};
+use crate::model::{
+    ContactDraft, DestinationDraft, EventKind, Recurrence, ScheduleDraft, SettingKey, SmtpSettings,
+};
 
 /// Longest schedule or contact name.
 pub const MAX_NAME_CHARS: usize = 120;
@@ -466,6 +468,168 @@ pub fn contact(draft: &ContactDraft) -> Result<ContactDraft, Invalid> {
     })
 }
 
+/// Longest destination URL (Teams Workflows URLs run to about 500 characters).
+pub const MAX_URL_CHARS: usize = 2048;
+
+/// Whether `host` is this PC (a test receiver): `localhost`, 127.0.0.0/8 or ::1.
+fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
+/// A URL checked for posting messages to: https (http only to this PC), a host, no user name
+/// or password. The messages never quote the URL: it carries the channel's token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PostUrl {
+    pub url: String,
+    /// What the screens show of it.
+    pub host: String,
+}
+
+impl fmt::Debug for PostUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostUrl")
+            .field("host", &self.host)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A destination's URL.
+pub fn post_url(field: &str, value: &str) -> Result<PostUrl, FieldError> {
+    let value = value.trim();
+    let fail = |message: &str| Err(FieldError::new(field, message));
+    if value.is_empty() {
+        return fail(
+            "The URL is empty: paste the address the channel's webhook or workflow gives you (it starts with https://).",
+        );
+    }
+    if value.chars().count() > MAX_URL_CHARS {
+        return fail(&format!(
+            "The URL is {} characters long; at most {MAX_URL_CHARS} are allowed.",
+            value.chars().count()
+        ));
+    }
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return fail(
+            "The URL contains a space, line break or control character: paste it again, in one piece.",
+        );
+    }
+    let Ok(url) = url::Url::parse(value) else {
+        return fail("This is not a web address: paste the whole address, starting with https://.");
+    };
+    let Some(host) = url.host() else {
+        return fail("The URL has no host: paste the whole address, starting with https://.");
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&host) => {}
+        "http" => {
+            return fail(
+                "The URL must start with https://: messages about runs are not sent unencrypted (only a test receiver on this PC may use http://).",
+            );
+        }
+        _ => {
+            return fail("The URL must start with https://.");
+        }
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return fail(
+            "The URL has a user name or password before its host (user:password@…); Deckhand does not send credentials in addresses. Use the address the service gives you.",
+        );
+    }
+    let host = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    };
+    Ok(PostUrl {
+        url: url.to_string(),
+        host,
+    })
+}
+
+/// A destination draft. `creating`: a new destination needs its URL; an edit without one
+/// keeps the URL it has. Gives back the draft (name trimmed, events in order, no URL) and the
+/// checked URL, if one was given.
+pub fn destination(
+    draft: &DestinationDraft,
+    creating: bool,
+) -> Result<(DestinationDraft, Option<PostUrl>), Invalid> {
+    let mut checks = Checks::default();
+    let name = checks.check(name("name", &draft.name));
+    let given = draft.url.as_deref().filter(|u| !u.trim().is_empty());
+    let url = match given {
+        Some(url) => checks.check(post_url("url", url)),
+        None if creating => {
+            checks.check::<()>(Err(FieldError::new(
+                "url",
+                "The URL is empty: paste the address the channel's webhook or workflow gives you (it starts with https://).",
+            )));
+            None
+        }
+        None => None,
+    };
+    let mut events: Vec<EventKind> = draft.events.clone();
+    events.sort();
+    events.dedup();
+    events.retain(|e| *e != EventKind::Test);
+    if events.is_empty() && draft.enabled {
+        checks.0.push(FieldError::new(
+            "events",
+            "Choose at least one event for this destination to hear about (or turn it off).",
+        ));
+    }
+    checks.finish(|| {
+        (
+            DestinationDraft {
+                name: name.unwrap_or_default(),
+                kind: draft.kind,
+                url: None,
+                enabled: draft.enabled,
+                events,
+            },
+            url,
+        )
+    })
+}
+
+/// The proxy setting: empty (the system's), or `http(s)://host[:port]` without a user name or
+/// password.
+fn proxy(field: &str, value: &str) -> Result<String, FieldError> {
+    if value.trim().is_empty() {
+        return Ok(String::new());
+    }
+    // No control characters, direction controls or line breaks (which URL parsing would
+    // silently drop), and not absurdly long.
+    let value = text(field, "The proxy address", value, 300)?;
+    let bad = |message: &str| Err(FieldError::new(field, message));
+    let Ok(url) = url::Url::parse(&value) else {
+        return bad(
+            "This is not a proxy address: write it as http://host:port, e.g. http://proxy.lab.example:3128, or leave it empty to use the system's proxy.",
+        );
+    };
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return bad(
+            "This is not a proxy address: write it as http://host:port, e.g. http://proxy.lab.example:3128.",
+        );
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return bad(
+            "A proxy that needs a user name and password cannot be set here (it would be stored in plain text); ask IT for a proxy address the lab PC may use without one.",
+        );
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return bad("A proxy address is just http://host:port, with nothing after the port.");
+    }
+    let host = url.host_str().unwrap_or_default();
+    Ok(match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    })
+}
+
 /// A mail server's host name or IP address: no scheme, port, path or spaces.
 fn host(value: &str) -> Result<String, FieldError> {
     let host = text("host", "The mail server's host name", value, 253)?;
@@ -564,6 +728,7 @@ pub fn setting(key: SettingKey, value: &str) -> Result<String, FieldError> {
                 )),
             }
         }
+        SettingKey::HttpsProxy => proxy(field, value),
         SettingKey::RobotProcessNames => {
             let mut names = Vec::new();
             for part in value.split(',') {

@@ -11,10 +11,11 @@ use deckhand::doctor::Check;
 use deckhand::error::IpcError;
 use deckhand::host::HostStatus;
 use deckhand::model::{
-    AuditEntry, Contact, ContactDraft, HistoryPage, HistoryQuery, NotificationLogEntry,
-    PendingNotification, Recurrence, Run, SettingKey, SmtpSettings,
+    AuditEntry, Contact, ContactDraft, Destination, DestinationDraft, HistoryPage, HistoryQuery,
+    NotificationLogEntry, PendingNotification, Recurrence, Run, SettingKey, SmtpSettings,
 };
 use deckhand::notify::TestEmailResult;
+use deckhand::notify::destinations::TestPostResult;
 use deckhand::status::Overview;
 use deckhand::store::Store;
 use deckhand::{AppSettings, Schedule, ScheduleDraft, ScheduleListFilter};
@@ -584,6 +585,112 @@ pub async fn send_test_email(
             &mut store,
             &secrets,
             to.map(|address| (String::new(), address)),
+        ))?)
+    })
+    .await
+    .map_err(|e| IpcError::new("internal", e.to_string()))?
+}
+
+/// A destination as saved, and where its new URL was put (none when the URL was kept).
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SavedDestination {
+    pub destination: Destination,
+    pub url_kept: Option<PasswordKept>,
+}
+
+fn kept(kept: deckhand::secrets::Kept) -> PasswordKept {
+    match kept {
+        deckhand::secrets::Kept::Keyring => PasswordKept::Keyring,
+        deckhand::secrets::Kept::SessionOnly => PasswordKept::SessionOnly,
+    }
+}
+
+/// Microsoft Teams, Slack and webhook destinations, by name (hosts only: URLs are secrets).
+#[tauri::command]
+pub async fn list_destinations(state: State<'_, StoreState>) -> Result<Vec<Destination>, IpcError> {
+    with_store(&state, |store| Ok(store.list_destinations()?)).await
+}
+
+/// Adds a destination; its URL goes to the keyring.
+#[tauri::command]
+pub async fn create_destination(
+    state: State<'_, StoreState>,
+    host: Host<'_>,
+    draft: DestinationDraft,
+) -> Result<SavedDestination, IpcError> {
+    let secrets = host.secrets.clone();
+    with_store(&state, move |store| {
+        let (destination, url_kept) =
+            deckhand::notify::destinations::add(store, &secrets, &draft, &actor())?;
+        Ok(SavedDestination {
+            destination,
+            url_kept: Some(kept(url_kept)),
+        })
+    })
+    .await
+}
+
+/// Changes a destination; a draft without a URL keeps the one kept.
+#[tauri::command]
+pub async fn update_destination(
+    state: State<'_, StoreState>,
+    host: Host<'_>,
+    id: Uuid,
+    draft: DestinationDraft,
+) -> Result<SavedDestination, IpcError> {
+    let secrets = host.secrets.clone();
+    let saved = with_store(&state, move |store| {
+        let (destination, url_kept) =
+            deckhand::notify::destinations::edit(store, &secrets, id, &draft, &actor())?;
+        Ok(SavedDestination {
+            destination,
+            url_kept: url_kept.map(kept),
+        })
+    })
+    .await?;
+    if let Some(bell) = host.outbox_bell() {
+        // Messages that waited for a URL or for the destination to be turned on can go now.
+        bell.notify_one();
+    }
+    Ok(saved)
+}
+
+/// Removes a destination and forgets its URL.
+#[tauri::command]
+pub async fn delete_destination(
+    state: State<'_, StoreState>,
+    host: Host<'_>,
+    id: Uuid,
+) -> Result<(), IpcError> {
+    let secrets = host.secrets.clone();
+    with_store(&state, move |store| {
+        deckhand::notify::destinations::delete(store, &secrets, id, &actor())?;
+        Ok(())
+    })
+    .await
+}
+
+/// Posts a test message to a destination now and reports the service's answer.
+#[tauri::command]
+pub async fn send_test_post(
+    state: State<'_, StoreState>,
+    host: Host<'_>,
+    id: Uuid,
+) -> Result<TestPostResult, IpcError> {
+    let store = state.store()?;
+    let secrets = host.secrets.clone();
+    // As for the test email: the store is held for the post (at most 20 s) on a blocking
+    // thread with its own small runtime.
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| IpcError::new("internal", e.to_string()))?;
+        Ok(runtime.block_on(deckhand::notify::destinations::send_test(
+            &mut store, &secrets, id,
         ))?)
     })
     .await

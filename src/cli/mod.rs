@@ -16,6 +16,7 @@ macro_rules! say {
     }};
 }
 
+mod destinations;
 mod input;
 mod ops;
 mod records;
@@ -63,6 +64,9 @@ enum Command {
     /// People who get email about runs.
     #[command(subcommand, visible_alias = "contact")]
     Contacts(records::ContactCommand),
+    /// Microsoft Teams, Slack and webhook destinations for messages about runs.
+    #[command(subcommand, visible_alias = "destination")]
+    Destinations(destinations::DestinationCommand),
     /// The mail server Deckhand sends from.
     #[command(subcommand)]
     Smtp(records::SmtpCommand),
@@ -296,6 +300,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Schedules(command) => schedules::run(&mut ctx, command),
         Command::History(args) => records::history(&mut ctx, args),
         Command::Contacts(command) => records::contacts(&mut ctx, command),
+        Command::Destinations(command) => destinations::run(&mut ctx, command),
         Command::Smtp(command) => records::smtp(&mut ctx, command),
         Command::Settings(command) => records::settings(&mut ctx, command),
         Command::Audit(args) => records::audit(&mut ctx, args),

@@ -625,13 +625,24 @@ struct Waiting {
 
 pub fn notifications(ctx: &mut Context, args: NotificationsArgs) -> Result<(), Failure> {
     let log = ctx.store.notification_log(args.limit, 0)?;
-    let emails: std::collections::HashMap<uuid::Uuid, String> = ctx
+    // Who: a contact's address, or a destination's name and kind.
+    let names: std::collections::HashMap<uuid::Uuid, String> = ctx
         .store
         .list_contacts()?
         .into_iter()
         .map(|c| (c.id, c.email))
+        .chain(
+            ctx.store
+                .list_destinations()?
+                .into_iter()
+                .map(|d| (d.id, format!("{} ({})", d.name, d.kind.label()))),
+        )
         .collect();
-    let to = |id: Option<uuid::Uuid>| id.and_then(|id| emails.get(&id).cloned());
+    let to = |contact: Option<uuid::Uuid>, destination: Option<uuid::Uuid>| {
+        contact
+            .or(destination)
+            .and_then(|id| names.get(&id).cloned())
+    };
     let waiting: Vec<Waiting> = ctx
         .store
         .pending_outbox(1000)?
@@ -639,7 +650,7 @@ pub fn notifications(ctx: &mut Context, args: NotificationsArgs) -> Result<(), F
         .map(|e| Waiting {
             event: e.event,
             channel: e.channel,
-            to: to(e.contact_id),
+            to: to(e.contact_id, e.destination_id),
             attempts: e.attempts,
             next_attempt_at: e.next_attempt_at,
             last_error: e.last_error,
@@ -671,7 +682,7 @@ pub fn notifications(ctx: &mut Context, args: NotificationsArgs) -> Result<(), F
                 t.add_row(vec![
                     local(e.created_at),
                     e.event.to_string(),
-                    to(e.contact_id).unwrap_or_else(|| e.channel.to_string()),
+                    to(e.contact_id, e.destination_id).unwrap_or_else(|| e.channel.to_string()),
                     e.status.to_string(),
                     e.error.clone().unwrap_or_default(),
                 ]);

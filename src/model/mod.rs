@@ -12,8 +12,9 @@ mod settings;
 
 pub use audit::{AuditAction, AuditEntry, AuditTarget};
 pub use notify::{
-    Channel, Contact, ContactDraft, DeliveryStatus, EventKind, NotificationLogEntry, OutboxDraft,
-    OutboxEntry, OutboxStatus, PendingNotification, SmtpSettings, TlsMode,
+    Channel, Contact, ContactDraft, DeliveryStatus, Destination, DestinationDraft, DestinationKind,
+    EventKind, NotificationLogEntry, OutboxDraft, OutboxEntry, OutboxStatus, PendingNotification,
+    SmtpSettings, TlsMode,
 };
 pub use run::{
     HistoryEntry, HistoryPage, HistoryQuery, NewRun, Run, RunChanges, RunOrigin, RunStatus,

@@ -133,6 +133,107 @@ pub struct SmtpSettings {
 pub enum Channel {
     Email,
     Desktop,
+    /// A Microsoft Teams channel, through its Workflows (or incoming-webhook) URL.
+    Teams,
+    /// A Slack channel, through its incoming-webhook URL.
+    Slack,
+    /// Any HTTP receiver of Deckhand's own JSON (see `docs/webhook.md`).
+    Webhook,
+}
+
+impl Channel {
+    /// Whether messages on this channel go to a destination (a URL), not a contact.
+    pub fn is_destination(self) -> bool {
+        matches!(self, Channel::Teams | Channel::Slack | Channel::Webhook)
+    }
+}
+
+/// What a destination is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Display, EnumString, EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+#[ts(export)]
+pub enum DestinationKind {
+    /// Microsoft Teams: an Adaptive Card posted to a Workflows (or incoming-webhook) URL.
+    Teams,
+    /// Slack: Block Kit posted to an incoming-webhook URL.
+    Slack,
+    /// Deckhand's own versioned JSON, for any receiver (a lab system, a pager gateway).
+    Webhook,
+}
+
+impl DestinationKind {
+    /// The channel its messages travel on.
+    pub fn channel(self) -> Channel {
+        match self {
+            DestinationKind::Teams => Channel::Teams,
+            DestinationKind::Slack => Channel::Slack,
+            DestinationKind::Webhook => Channel::Webhook,
+        }
+    }
+
+    /// Its name as people say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            DestinationKind::Teams => "Microsoft Teams",
+            DestinationKind::Slack => "Slack",
+            DestinationKind::Webhook => "Webhook",
+        }
+    }
+}
+
+/// A chat channel or webhook that gets messages about runs. Its URL is a secret kept in the
+/// operating system's keyring; only its host is here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Destination {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: DestinationKind,
+    /// The URL's host, to show which service it posts to.
+    pub host: String,
+    pub enabled: bool,
+    pub events: Vec<EventKind>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Destination {
+    /// Whether this destination wants to hear `event` now.
+    pub fn wants(&self, event: EventKind) -> bool {
+        self.enabled && (event == EventKind::Test || self.events.contains(&event))
+    }
+}
+
+/// What a person types to add or edit a destination.
+#[derive(Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DestinationDraft {
+    pub name: String,
+    pub kind: DestinationKind,
+    /// The URL to post to. Required for a new destination; when editing, `None` (or empty)
+    /// keeps the one kept in the keyring.
+    #[ts(optional)]
+    pub url: Option<String>,
+    pub enabled: bool,
+    pub events: Vec<EventKind>,
+}
+
+impl std::fmt::Debug for DestinationDraft {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the URL: it carries the channel's token.
+        f.debug_struct("DestinationDraft")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("url", &self.url.as_ref().map(|_| "(hidden)"))
+            .field("enabled", &self.enabled)
+            .field("events", &self.events)
+            .finish()
+    }
 }
 
 /// Whether a delivery succeeded.
@@ -155,6 +256,9 @@ pub struct NotificationLogEntry {
     pub run_id: Option<Uuid>,
     pub schedule_id: Option<Uuid>,
     pub contact_id: Option<Uuid>,
+    /// For a chat or webhook message: the destination.
+    #[serde(default)]
+    pub destination_id: Option<Uuid>,
     pub channel: Channel,
     pub status: DeliveryStatus,
     pub error: Option<String>,
@@ -168,7 +272,7 @@ impl NotificationLogEntry {
         let key = dedupe_key(
             self.event,
             self.run_id.or(self.schedule_id),
-            self.contact_id,
+            self.contact_id.or(self.destination_id),
             self.channel,
         );
         // Every test message is its own happening.
@@ -180,7 +284,8 @@ impl NotificationLogEntry {
     }
 }
 
-/// The dedupe key shared by the outbox and the notification log.
+/// The dedupe key shared by the outbox and the notification log. `contact`: who gets it, a
+/// contact or a destination.
 pub fn dedupe_key(
     event: EventKind,
     subject: Option<Uuid>,
@@ -198,6 +303,8 @@ pub struct OutboxDraft {
     pub run_id: Option<Uuid>,
     pub schedule_id: Option<Uuid>,
     pub contact_id: Option<Uuid>,
+    /// For a chat or webhook message: the destination.
+    pub destination_id: Option<Uuid>,
     pub channel: Channel,
     /// What the message is about when a run or schedule id alone would not be unique, e.g.
     /// the second time one schedule needs recovery (`schedule-id@time`); else the run, or the
@@ -213,13 +320,14 @@ impl OutboxDraft {
             Some(occurrence) => {
                 let contact = self
                     .contact_id
+                    .or(self.destination_id)
                     .map_or_else(|| "-".to_owned(), |id| id.to_string());
                 format!("{}:{occurrence}:{contact}:{}", self.event, self.channel)
             }
             None => dedupe_key(
                 self.event,
                 self.run_id.or(self.schedule_id),
-                self.contact_id,
+                self.contact_id.or(self.destination_id),
                 self.channel,
             ),
         }
@@ -247,6 +355,7 @@ pub struct OutboxEntry {
     pub run_id: Option<Uuid>,
     pub schedule_id: Option<Uuid>,
     pub contact_id: Option<Uuid>,
+    pub destination_id: Option<Uuid>,
     pub channel: Channel,
     pub payload: serde_json::Value,
     pub status: OutboxStatus,
@@ -268,6 +377,7 @@ pub struct PendingNotification {
     pub run_id: Option<Uuid>,
     pub schedule_id: Option<Uuid>,
     pub contact_id: Option<Uuid>,
+    pub destination_id: Option<Uuid>,
     pub attempts: u32,
     pub next_attempt_at: DateTime<Utc>,
     /// Why the last attempt failed.
@@ -284,6 +394,7 @@ impl From<&OutboxEntry> for PendingNotification {
             run_id: e.run_id,
             schedule_id: e.schedule_id,
             contact_id: e.contact_id,
+            destination_id: e.destination_id,
             attempts: e.attempts,
             next_attempt_at: e.next_attempt_at,
             last_error: e.last_error.clone(),

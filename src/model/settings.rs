@@ -46,6 +46,9 @@ pub struct AppSettings {
     pub log_level: LogLevel,
     /// How many daily backups are kept in the backups folder.
     pub backup_keep: u32,
+    /// The proxy that chat and webhook messages go through (`http://host:port`); empty: the
+    /// system's proxy settings and the `HTTPS_PROXY`/`NO_PROXY` environment variables.
+    pub https_proxy: String,
 }
 
 impl Default for AppSettings {
@@ -62,6 +65,7 @@ impl Default for AppSettings {
             methods_folder_only: true,
             log_level: LogLevel::Info,
             backup_keep: crate::backup::DEFAULT_KEEP as u32,
+            https_proxy: String::new(),
         }
     }
 }
@@ -130,6 +134,7 @@ pub enum SettingKey {
     MethodsFolderOnly,
     LogLevel,
     BackupKeep,
+    HttpsProxy,
 }
 
 impl SettingKey {
@@ -153,6 +158,9 @@ impl SettingKey {
                 "How much goes into the log files: error, warn, info, debug or trace"
             }
             SettingKey::BackupKeep => "How many daily backups are kept (1 to 365)",
+            SettingKey::HttpsProxy => {
+                "Proxy for chat and webhook messages, e.g. http://proxy.lab.example:3128 (empty: the system's)"
+            }
         }
     }
 }

@@ -47,7 +47,8 @@ pub struct Rendered {
     pub html: String,
 }
 
-fn headline(event: EventKind, facts: &Facts) -> String {
+/// What happened, in a line.
+pub(super) fn headline(event: EventKind, facts: &Facts) -> String {
     let name = &facts.schedule_name;
     match event {
         EventKind::RunStarted => format!("'{name}' started"),
@@ -70,14 +71,108 @@ fn headline(event: EventKind, facts: &Facts) -> String {
     }
 }
 
-fn local(at: DateTime<Utc>) -> String {
+/// An instant in the lab's time zone (the PC's).
+pub(super) fn local(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local)
         .format("%A %Y-%m-%d %H:%M (%Z)")
         .to_string()
 }
 
+/// The PC's name, as messages sign off with it (where several lab PCs send, the reader knows
+/// which robot to walk to).
+pub fn pc_name() -> String {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| {
+        sysinfo::System::host_name()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "the lab PC".to_owned())
+    })
+    .clone()
+}
+
+/// What a person should do now, when the event asks for someone.
+pub(super) fn what_to_do(event: EventKind, facts: &Facts) -> Option<String> {
+    if facts.needs_recovery
+        && matches!(
+            event,
+            EventKind::RunFailed
+                | EventKind::RunAborted
+                | EventKind::RunStuck
+                | EventKind::RecoveryRequired
+        )
+    {
+        return Some(
+            "Go to the robot and check the deck, then resolve the recovery in Deckhand (Dashboard → Needs recovery)."
+                .to_owned(),
+        );
+    }
+    let what = match event {
+        EventKind::RunStuck => "Go to the robot: VENUS is probably showing an error dialog.",
+        EventKind::RunFailed | EventKind::RunAborted => {
+            "Check the deck and the trace file before the next run."
+        }
+        EventKind::RunOverrun => "Look in on the robot: the method has run longer than expected.",
+        EventKind::RunSkipped => {
+            "Nothing was started. Check what kept the robot busy, or start the run in Deckhand (Run now)."
+        }
+        EventKind::RunMissed => {
+            "Nothing was started. Check that Deckhand stays running on this PC, or start the run in Deckhand (Run now)."
+        }
+        _ => return None,
+    };
+    Some(what.to_owned())
+}
+
+/// The labelled lines of a message, in order.
+pub(super) fn rows(event: EventKind, facts: &Facts) -> Vec<(&'static str, String)> {
+    let mut rows: Vec<(&'static str, String)> = Vec::new();
+    if event != EventKind::Test {
+        rows.push(("Schedule", facts.schedule_name.clone()));
+        rows.push(("Method", facts.method_path.clone()));
+    }
+    if let Some(slot) = facts.slot {
+        rows.push(("Due", local(slot)));
+    }
+    if let Some(status) = &facts.status {
+        rows.push(("Status", status.clone()));
+    }
+    if let Some(attempt) = facts.attempt.filter(|a| *a > 1) {
+        rows.push(("Attempt", attempt.to_string()));
+    }
+    if let Some(note) = &facts.note {
+        rows.push(("Note", note.clone()));
+    }
+    if let Some(line) = &facts.deciding_line {
+        rows.push(("Trace says", line.clone()));
+    }
+    if let Some(error) = &facts.error {
+        rows.push(("Details", error.clone()));
+    }
+    if let Some(file) = &facts.trace_file {
+        rows.push(("Trace file", file.clone()));
+    }
+    if let Some(what) = what_to_do(event, facts) {
+        rows.push(("What to do", what));
+    }
+    if let Some(next) = next(facts) {
+        rows.push(("What happens next", next));
+    }
+    if facts.simulation {
+        rows.push((
+            "Simulation",
+            "Simulation: this ran on the VENUS simulator, not the robot.".to_owned(),
+        ));
+    }
+    rows
+}
+
+/// The sign-off line.
+pub(super) fn signature() -> String {
+    format!("Deckhand on {}, the PC next to the robot", pc_name())
+}
+
 /// What happens next, in words.
-fn next(facts: &Facts) -> Option<String> {
+pub(super) fn next(facts: &Facts) -> Option<String> {
     if facts.needs_recovery {
         return Some(
             "Recovery required — the schedule is paused until someone checks the deck and resolves it in Deckhand."
@@ -107,41 +202,7 @@ pub fn render(event: EventKind, facts: &Facts) -> Rendered {
         "[Deckhand] "
     };
     let subject = format!("{prefix}{}", headline(event, facts));
-    let mut rows: Vec<(&str, String)> = Vec::new();
-    if event != EventKind::Test {
-        rows.push(("Schedule", facts.schedule_name.clone()));
-        rows.push(("Method", facts.method_path.clone()));
-    }
-    if let Some(slot) = facts.slot {
-        rows.push(("Due", local(slot)));
-    }
-    if let Some(status) = &facts.status {
-        rows.push(("Status", status.clone()));
-    }
-    if let Some(attempt) = facts.attempt.filter(|a| *a > 1) {
-        rows.push(("Attempt", attempt.to_string()));
-    }
-    if let Some(note) = &facts.note {
-        rows.push(("Note", note.clone()));
-    }
-    if let Some(line) = &facts.deciding_line {
-        rows.push(("Trace says", line.clone()));
-    }
-    if let Some(error) = &facts.error {
-        rows.push(("Details", error.clone()));
-    }
-    if let Some(file) = &facts.trace_file {
-        rows.push(("Trace file", file.clone()));
-    }
-    if let Some(next) = next(facts) {
-        rows.push(("What happens next", next));
-    }
-    if facts.simulation {
-        rows.push((
-            "Simulation",
-            "Simulation: this ran on the VENUS simulator, not the robot.".to_owned(),
-        ));
-    }
+    let rows = rows(event, facts);
     let body = if event == EventKind::Test {
         "This is a test message from Deckhand. If you can read it, email works.".to_owned()
     } else {
@@ -151,7 +212,7 @@ pub fn render(event: EventKind, facts: &Facts) -> Rendered {
         .chain(rows.iter().map(|(k, v)| format!("{k}: {v}")))
         .collect::<Vec<_>>()
         .join("\n")
-        + "\n\n-- \nDeckhand, on the lab PC next to the robot\n";
+        + &format!("\n\n-- \n{}\n", signature());
     let html_rows: String = rows
         .iter()
         .map(|(k, v)| {
@@ -163,8 +224,9 @@ pub fn render(event: EventKind, facts: &Facts) -> Rendered {
         })
         .collect();
     let html = format!(
-        "<!doctype html><html><body style=\"font-family:sans-serif\"><p><strong>{}</strong>.</p><table>{html_rows}</table><p style=\"color:#666\">Deckhand, on the lab PC next to the robot</p></body></html>",
-        escape(&body)
+        "<!doctype html><html><body style=\"font-family:sans-serif\"><p><strong>{}</strong>.</p><table>{html_rows}</table><p style=\"color:#666\">{}</p></body></html>",
+        escape(&body),
+        escape(&signature())
     );
     Rendered {
         subject,

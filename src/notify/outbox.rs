@@ -15,10 +15,12 @@ use std::time::Duration;
 use log::{info, warn};
 use tokio::sync::{Notify, watch};
 
+use super::chat::{self, Envelope};
 use super::email::{self, MailError};
 use super::message::{Facts, Rendered, render, render_desktop};
+use super::post::{PostError, Poster};
 use crate::clock::Clock;
-use crate::model::{Channel, EventKind, OutboxEntry, SmtpSettings};
+use crate::model::{Channel, DestinationKind, EventKind, OutboxEntry, SmtpSettings};
 use crate::secrets::Secrets;
 use crate::store::{Delivery, Store};
 
@@ -170,6 +172,7 @@ async fn run<M: Mailer, D: DesktopNotifier>(
     // at reaching it back off like a message's own retries.
     let mut mail_down_until: Option<chrono::DateTime<chrono::Utc>> = None;
     let mut down_streak = 0u32;
+    let mut poster = Poster::new();
     loop {
         if *stopped.borrow() {
             return;
@@ -185,6 +188,9 @@ async fn run<M: Mailer, D: DesktopNotifier>(
         };
         let full = due.len() == 20;
         let mut server_down = false;
+        // Destinations found unreachable in this round, with their retry time.
+        let mut down: std::collections::HashMap<uuid::Uuid, chrono::DateTime<chrono::Utc>> =
+            std::collections::HashMap::new();
         for entry in due {
             if *stopped.borrow() {
                 return;
@@ -194,8 +200,26 @@ async fn run<M: Mailer, D: DesktopNotifier>(
             if server_down && entry.channel == Channel::Email {
                 continue;
             }
+            // The same for a destination: its other messages wait for its retry, rather than
+            // each waiting out a timeout while the emails and the desktop wait behind them.
+            if let Some(at) = entry.destination_id.and_then(|d| down.get(&d)) {
+                if let Err(e) = parts.store.postpone_outbox(
+                    entry.id,
+                    *at,
+                    "not tried: the destination could not be reached moments ago",
+                ) {
+                    warn!("could not postpone outbox message {}: {e}", entry.id);
+                }
+                continue;
+            }
             let is_email = entry.channel == Channel::Email;
-            if deliver(&mut parts, entry).await {
+            let destination = entry.destination_id;
+            let unreachable = deliver(&mut parts, &mut poster, entry).await;
+            if let (Some(destination), Some(at)) = (destination, unreachable) {
+                down.insert(destination, at);
+                continue;
+            }
+            if unreachable.is_some() && is_email {
                 server_down = true;
                 down_streak += 1;
                 let wait = parts.policy.retry_delay(down_streak);
@@ -247,67 +271,211 @@ fn message_id(entry: &OutboxEntry, settings: &SmtpSettings) -> String {
     format!("<{}@{domain}>", id.simple())
 }
 
-/// Delivers one message and records the attempt. Returns whether the mail server itself
-/// could not be reached (so other emails need not be tried now).
+/// Why an attempt failed.
+struct Failed {
+    message: String,
+    temporary: bool,
+    /// The mail server or destination could not be reached at all.
+    unreachable: bool,
+    /// How long the receiver asked to be left alone (`Retry-After`).
+    retry_after: Option<Duration>,
+}
+
+impl From<MailError> for Failed {
+    fn from(e: MailError) -> Self {
+        Failed {
+            message: e.message,
+            temporary: e.temporary,
+            unreachable: e.unreachable,
+            retry_after: None,
+        }
+    }
+}
+
+impl From<PostError> for Failed {
+    fn from(e: PostError) -> Self {
+        Failed {
+            message: e.message,
+            temporary: e.temporary,
+            unreachable: e.unreachable,
+            retry_after: e.retry_after,
+        }
+    }
+}
+
+/// Delivers one message and records the attempt. Returns the retry time when the mail server
+/// or destination itself could not be reached (so its other messages need not be tried now).
 async fn deliver<M: Mailer, D: DesktopNotifier>(
     parts: &mut Delivering<M, D>,
+    poster: &mut Poster,
     entry: OutboxEntry,
-) -> bool {
+) -> Option<chrono::DateTime<chrono::Utc>> {
     let facts: Facts = serde_json::from_value(entry.payload.clone()).unwrap_or_default();
     let rendered = render(entry.event, &facts);
     let outcome = match entry.channel {
-        Channel::Email => email_attempt(parts, &entry, &rendered).await,
-        Channel::Desktop => desktop_attempt(parts, &entry).await,
+        Channel::Email => email_attempt(parts, &entry, &rendered)
+            .await
+            .map_err(Failed::from),
+        Channel::Desktop => desktop_attempt(parts, &entry).await.map_err(Failed::from),
+        Channel::Teams | Channel::Slack | Channel::Webhook => {
+            destination_attempt(parts, poster, &entry, &facts).await
+        }
     };
-    let mut server_unreachable = false;
+    let mut unreachable_until = None;
     // Messages about a run begin with its id, as the engine's lines do: one search of the log
     // for a run id finds everything Deckhand decided and sent about it.
     let about = entry
         .run_id
         .map_or(String::new(), |run| format!("run {run}: "));
+    let to = recipient(parts, &entry);
     let delivery = match outcome {
         Ok(answer) => {
             info!(
-                "{about}{} '{}' ({}) delivered: {answer}",
+                "{about}{}{to} '{}' ({}) delivered: {answer}",
                 entry.channel, rendered.subject, entry.dedupe_key
             );
             Delivery::Sent(answer)
         }
-        Err(MailError {
+        Err(Failed {
             message,
             temporary: true,
             unreachable,
+            retry_after,
         }) if age(parts, &entry) < parts.policy.give_up_after => {
-            let delay = parts.policy.retry_delay(entry.attempts + 1);
+            let delay = parts
+                .policy
+                .retry_delay(entry.attempts + 1)
+                .max(retry_after.unwrap_or_default());
             let retry_at = parts.clock.now()
                 + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::minutes(15));
             warn!(
-                "{about}{} '{}' not delivered ({message}); trying again at {retry_at}",
+                "{about}{}{to} '{}' not delivered ({message}); trying again at {retry_at}",
                 entry.channel, rendered.subject
             );
-            server_unreachable = unreachable;
+            if unreachable {
+                unreachable_until = Some(retry_at);
+            }
             Delivery::Retry {
                 error: message,
                 retry_at,
             }
         }
-        Err(MailError { message, .. }) => {
+        Err(Failed { message, .. }) => {
             warn!(
-                "{about}{} '{}' not delivered, given up: {message}",
+                "{about}{}{to} '{}' not delivered, given up: {message}",
                 entry.channel, rendered.subject
             );
+            if entry.channel.is_destination() {
+                given_up(parts, &entry, &to, &facts, &message).await;
+            }
             Delivery::GaveUp(message)
         }
     };
     if let Err(e) = parts.store.record_delivery(entry.id, &delivery) {
         // The message stays pending and is tried again (perhaps sent twice, with one
-        // Message-ID); nothing is lost.
+        // Message-ID or idempotency key); nothing is lost.
         warn!(
             "could not record the delivery of outbox message {}: {e}",
             entry.id
         );
     }
-    server_unreachable
+    unreachable_until
+}
+
+/// " to 'Lab channel'" for a destination's message, for the log.
+fn recipient<M, D>(parts: &Delivering<M, D>, entry: &OutboxEntry) -> String {
+    entry
+        .destination_id
+        .and_then(|id| parts.store.get_destination(id).ok())
+        .map_or(String::new(), |d| format!(" to '{}'", d.name))
+}
+
+/// A chat or webhook message given up: the desktop says so, since the people who watch that
+/// channel will not hear of it.
+async fn given_up<M, D: DesktopNotifier>(
+    parts: &Delivering<M, D>,
+    entry: &OutboxEntry,
+    to: &str,
+    facts: &Facts,
+    why: &str,
+) {
+    let Some(desktop) = parts.desktop.clone() else {
+        warn!(
+            "not shown on the desktop that a {} message was given up: Deckhand runs without a desktop session",
+            entry.channel
+        );
+        return;
+    };
+    let summary = format!("Deckhand could not post{to}");
+    let (headline, _) = render_desktop(entry.event, facts);
+    let body = format!(
+        "“{headline}” was not delivered: {why}. Check the destination under Notifications."
+    );
+    match tokio::task::spawn_blocking(move || desktop.show(&summary, &body, true)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => warn!("could not show that a message was given up: {e}"),
+        Err(e) => warn!("could not show that a message was given up: {e}"),
+    }
+}
+
+/// One post of a chat or webhook message.
+async fn destination_attempt<M, D>(
+    parts: &mut Delivering<M, D>,
+    poster: &mut Poster,
+    entry: &OutboxEntry,
+    facts: &Facts,
+) -> Result<String, Failed> {
+    let permanent = |message: String| Failed {
+        message,
+        temporary: false,
+        unreachable: false,
+        retry_after: None,
+    };
+    let temporary = |message: String| Failed {
+        message,
+        temporary: true,
+        unreachable: false,
+        retry_after: None,
+    };
+    let Some(id) = entry.destination_id else {
+        return Err(permanent("the message has no destination".to_owned()));
+    };
+    let destination = parts
+        .store
+        .get_destination(id)
+        .map_err(|_| permanent("the destination was deleted before it could be sent".to_owned()))?;
+    if !destination.enabled {
+        return Err(permanent(format!(
+            "'{}' was turned off before it could be sent",
+            destination.name
+        )));
+    }
+    let url = match parts.secrets.destination_url(id) {
+        Ok(Some(url)) => url,
+        Ok(None) => {
+            return Err(permanent(format!(
+                "no URL is kept for '{}' (the keyring lost it, or Deckhand ran without a keyring and was restarted); enter it again under Notifications",
+                destination.name
+            )));
+        }
+        Err(e) => return Err(temporary(e.to_string())),
+    };
+    let proxy = parts
+        .store
+        .settings()
+        .map_err(|e| temporary(format!("the proxy setting cannot be read: {e}")))?
+        .https_proxy;
+    let envelope = Envelope {
+        event_id: Envelope::event_id_for(&entry.dedupe_key),
+        event: entry.event,
+        run_id: entry.run_id,
+        schedule_id: entry.schedule_id,
+        at: entry.created_at,
+    };
+    let body = chat::body(destination.kind, &envelope, facts);
+    let key = envelope.event_id.to_string();
+    let key = (destination.kind == DestinationKind::Webhook).then_some(key.as_str());
+    Ok(poster.post(&proxy, &url, &body, key).await?)
 }
 
 fn age<M, D>(parts: &Delivering<M, D>, entry: &OutboxEntry) -> Duration {

@@ -92,6 +92,7 @@ pub async fn send_test_email(
             run_id: None,
             schedule_id: None,
             contact_id,
+            destination_id: None,
             channel: Channel::Email,
             status,
             error: error.clone(),

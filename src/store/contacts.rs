@@ -31,7 +31,7 @@ fn contact_from_row(row: &Row<'_>) -> rusqlite::Result<Contact> {
     })
 }
 
-fn events_text(events: &[EventKind]) -> String {
+pub(super) fn events_text(events: &[EventKind]) -> String {
     events
         .iter()
         .map(ToString::to_string)
@@ -40,7 +40,7 @@ fn events_text(events: &[EventKind]) -> String {
 }
 
 /// SQLite's unique-constraint error, which means "that address has a contact already" here.
-fn is_unique_violation(error: &rusqlite::Error) -> bool {
+pub(super) fn is_unique_violation(error: &rusqlite::Error) -> bool {
     matches!(error, rusqlite::Error::SqliteFailure(e, _)
         if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }
@@ -53,7 +53,7 @@ fn duplicate_email(email: &str) -> StoreError {
 }
 
 const OUTBOX_COLUMNS: &str = "id, dedupe_key, event, run_id, schedule_id, contact_id, channel, \
-    payload, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+    payload, status, attempts, next_attempt_at, last_error, created_at, sent_at, destination_id";
 
 fn outbox_from_row(row: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
     let payload: String = row.get(7)?;
@@ -74,6 +74,7 @@ fn outbox_from_row(row: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
         last_error: row.get(11)?,
         created_at: time(row.get(12)?)?,
         sent_at: opt_time(row.get(13)?)?,
+        destination_id: row.get(14)?,
     })
 }
 
@@ -96,8 +97,8 @@ pub(super) fn enqueue_in(
     let inserted = tx
         .prepare_cached(
             "INSERT INTO outbox (dedupe_key, event, run_id, schedule_id, contact_id, channel,
-            payload, status, next_attempt_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?8)
+            payload, status, next_attempt_at, created_at, destination_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?8, ?9)
          ON CONFLICT (dedupe_key) DO NOTHING",
         )?
         .execute(params![
@@ -108,7 +109,8 @@ pub(super) fn enqueue_in(
             draft.contact_id,
             draft.channel,
             draft.payload.to_string(),
-            ms(now)
+            ms(now),
+            draft.destination_id
         ])?;
     Ok(inserted == 1)
 }
@@ -315,8 +317,8 @@ impl Store {
         self.write(|tx| {
             let inserted = tx.execute(
                 "INSERT INTO notification_log (dedupe_key, event, run_id, schedule_id, contact_id,
-                    channel, status, error, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                    channel, status, error, created_at, destination_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT (dedupe_key) DO NOTHING",
                 params![
                     key,
@@ -327,7 +329,8 @@ impl Store {
                     entry.channel,
                     entry.status,
                     entry.error,
-                    ms(entry.created_at)
+                    ms(entry.created_at),
+                    entry.destination_id
                 ],
             )?;
             Ok(inserted == 1)
@@ -350,7 +353,8 @@ impl Store {
     /// The newest deliveries first.
     pub fn notification_log(&self, limit: u32, offset: u32) -> Result<Vec<NotificationLogEntry>> {
         let mut stmt = self.conn.prepare(
-            "SELECT event, run_id, schedule_id, contact_id, channel, status, error, created_at
+            "SELECT event, run_id, schedule_id, contact_id, channel, status, error, created_at,
+                destination_id
              FROM notification_log ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2",
         )?;
         let rows = stmt.query_map(params![limit, offset], |row| {
@@ -363,6 +367,7 @@ impl Store {
                 status: row.get(5)?,
                 error: row.get(6)?,
                 created_at: time(row.get(7)?)?,
+                destination_id: row.get(8)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -520,8 +525,8 @@ impl Store {
             if let Some(log) = log {
                 tx.execute(
                     "INSERT INTO notification_log (dedupe_key, event, run_id, schedule_id,
-                        contact_id, channel, status, error, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                        contact_id, channel, status, error, created_at, destination_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                      ON CONFLICT (dedupe_key) DO NOTHING",
                     params![
                         entry.dedupe_key,
@@ -532,11 +537,26 @@ impl Store {
                         entry.channel,
                         log,
                         error,
-                        ms(now)
+                        ms(now),
+                        entry.destination_id
                     ],
                 )?;
             }
             Ok(true)
+        })
+    }
+
+    /// Moves a pending message's next attempt to `at` without counting an attempt (its
+    /// receiver was found unreachable a moment ago through another message); `why` is kept as
+    /// its last error.
+    pub fn postpone_outbox(&mut self, id: i64, at: DateTime<Utc>, why: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?2), last_error = ?3
+                 WHERE id = ?1 AND status = 'pending'",
+                params![id, ms(at), why],
+            )?;
+            Ok(())
         })
     }
 

@@ -14,6 +14,7 @@ use rusqlite::{Transaction, params};
 
 use super::Result;
 use super::contacts::{contacts_in, enqueue_in};
+use super::destinations::destinations_in;
 use super::settings::simulation_in;
 use crate::model::{Channel, EventKind, OutboxDraft, Run, RunStatus, Schedule};
 use crate::notify::Facts;
@@ -57,8 +58,8 @@ fn facts(tx: &Transaction<'_>, schedule: &Schedule, run: Option<&Run>) -> Result
     })
 }
 
-/// Queues one message per contact who wants one of `events` (the first they want), and one
-/// desktop notification (for the first event).
+/// Queues one message per contact and per chat or webhook destination that wants one of
+/// `events` (the first it wants), and one desktop notification (for the first event).
 fn queue(
     tx: &Transaction<'_>,
     now: DateTime<Utc>,
@@ -69,6 +70,7 @@ fn queue(
     facts: &Facts,
 ) -> Result<()> {
     let contacts = contacts_in(tx)?;
+    let destinations = destinations_in(tx)?;
     let desktop = events.first().filter(|event| {
         event.needs_a_person() || run.is_some_and(|r| r.origin == crate::model::RunOrigin::Manual)
     });
@@ -76,25 +78,38 @@ fn queue(
         .iter()
         .filter_map(|c| events.iter().find(|&&e| c.wants(e)).map(|&e| (c.id, e)))
         .collect();
-    if wanted.is_empty() && desktop.is_none() {
+    let posted: Vec<_> = destinations
+        .iter()
+        .filter_map(|d| {
+            events
+                .iter()
+                .find(|&&e| d.wants(e))
+                .map(|&e| (d.id, d.kind.channel(), e))
+        })
+        .collect();
+    if wanted.is_empty() && posted.is_empty() && desktop.is_none() {
         return Ok(());
     }
     let payload = serde_json::to_value(facts).expect("facts serialize");
-    let draft = |event, contact_id, channel| OutboxDraft {
+    let draft = |event, contact_id, destination_id, channel| OutboxDraft {
         event,
         run_id: run.map(|r| r.id),
         schedule_id: Some(schedule.id),
         contact_id,
+        destination_id,
         channel,
         occurrence: occurrence.clone(),
         payload: payload.clone(),
     };
     for (contact, event) in wanted {
-        enqueue_in(tx, now, &draft(event, Some(contact), Channel::Email))?;
+        enqueue_in(tx, now, &draft(event, Some(contact), None, Channel::Email))?;
+    }
+    for (destination, channel, event) in posted {
+        enqueue_in(tx, now, &draft(event, None, Some(destination), channel))?;
     }
     // The desktop shows what needs a person, and the runs someone started by hand.
     if let Some(&event) = desktop {
-        enqueue_in(tx, now, &draft(event, None, Channel::Desktop))?;
+        enqueue_in(tx, now, &draft(event, None, None, Channel::Desktop))?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! transaction. Reads take `&self`; writes take `&mut self`.
 
 mod contacts;
+mod destinations;
 mod events;
 mod runs;
 mod schedules;
@@ -44,6 +45,7 @@ const MIGRATION_FILES: &[&str] = &[
     include_str!("../../migrations/0006_launching.sql"),
     include_str!("../../migrations/0007_deck_evidence.sql"),
     include_str!("../../migrations/0008_wait_until.sql"),
+    include_str!("../../migrations/0009_destinations.sql"),
 ];
 
 /// How many migrations there are: a database brought up to date has this schema version.

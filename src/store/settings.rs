@@ -44,6 +44,7 @@ fn settings_from(stored: &HashMap<String, String>) -> AppSettings {
             SettingKey::BackupKeep => {
                 settings.backup_keep = value.parse().unwrap_or(settings.backup_keep)
             }
+            SettingKey::HttpsProxy => settings.https_proxy = value,
         }
     }
     settings
@@ -63,6 +64,7 @@ pub fn setting_text(settings: &AppSettings, key: SettingKey) -> String {
         SettingKey::MethodsFolderOnly => settings.methods_folder_only.to_string(),
         SettingKey::LogLevel => settings.log_level.to_string(),
         SettingKey::BackupKeep => settings.backup_keep.to_string(),
+        SettingKey::HttpsProxy => settings.https_proxy.clone(),
     }
 }
 

@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use deckhand::error::IpcError;
 use deckhand::model::{
-    Backoff, ContactDraft, EventKind, MissedRunPolicy, Recurrence, RetryPolicy, ScheduleDraft,
-    SettingKey, SmtpSettings, TlsMode, Weekday,
+    Backoff, ContactDraft, DestinationDraft, DestinationKind, EventKind, MissedRunPolicy,
+    Recurrence, RetryPolicy, ScheduleDraft, SettingKey, SmtpSettings, TlsMode, Weekday,
 };
 use deckhand::trace::{self, Line, TraceOutcome, TraceState};
 use deckhand::{slots, validate};
@@ -189,6 +189,56 @@ proptest! {
                 prop_assert!(!invalid.0.is_empty());
                 for error in &invalid.0 {
                     readable(error)?;
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    /// A chat or webhook destination: a clean name and an https (or loopback http) URL with a
+    /// host and no credentials, or readable refusals that never quote the URL (it is a secret).
+    #[test]
+    fn destinations_are_clean_or_refused_without_quoting_the_url(
+        name in hostile_text(),
+        url in prop_oneof![
+            hostile_text(),
+            hostile_text().prop_map(|t| format!("https://hooks.example.org/{t}")),
+            hostile_text().prop_map(|t| format!("https://{t}/hook")),
+            hostile_text().prop_map(|t| format!("http://{t}@127.0.0.1:8080/x")),
+        ],
+    ) {
+        let draft = DestinationDraft {
+            name,
+            kind: DestinationKind::Webhook,
+            url: Some(url.clone()),
+            enabled: true,
+            events: vec![EventKind::RunFailed],
+        };
+        match validate::destination(&draft, true) {
+            Ok((clean, checked)) => {
+                assert_clean(&clean.name, validate::MAX_NAME_CHARS)?;
+                let checked = checked.expect("a new destination's URL");
+                let parsed = url::Url::parse(&checked.url).unwrap();
+                prop_assert!(parsed.scheme() == "https" || parsed.scheme() == "http");
+                prop_assert!(parsed.username().is_empty() && parsed.password().is_none());
+                prop_assert!(!checked.url.chars().any(|c| c.is_control() || c.is_whitespace()));
+                prop_assert!(!checked.host.is_empty());
+                prop_assert!(!checked.host.contains('/') && !checked.host.contains('@'));
+            }
+            Err(invalid) => {
+                prop_assert!(!invalid.0.is_empty());
+                for error in &invalid.0 {
+                    readable(error)?;
+                    if error.field == "url" && url.trim().chars().count() > 12 {
+                        prop_assert!(
+                            !error.message.contains(url.trim()),
+                            "the URL is quoted back: {}",
+                            error.message
+                        );
+                    }
                 }
             }
         }

@@ -13,7 +13,9 @@ use crate::support::wait::{wait_for, wait_until};
 use crate::support::t;
 
 mod desktop;
+mod destinations;
 mod outbox;
+pub mod receiver;
 mod secrets;
 mod trail;
 

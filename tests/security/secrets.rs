@@ -414,3 +414,148 @@ fn the_leak_search_finds_every_form() {
     }
     assert_absent(b"AUTH PLAIN <redacted>", &forms, "a clean line");
 }
+
+/// A destination's URL, like the password: set through the programs into the real keyring
+/// (the session keyring `scripts/test.sh` creates), tested against a receiver that takes the
+/// message, one that is gone and one that fails; `deckhand run` (logging at `trace`, the HTTP
+/// library's lines too) posting about an aborted run to the failing receiver; then every
+/// report. The URL's token is in no output and no file under the data folder — while the
+/// receiver got it on every post.
+#[test]
+#[cfg_attr(windows, ignore = "the programs' keyring is tested on Linux")]
+fn a_destination_url_is_in_no_file_and_no_output_of_the_programs() {
+    use crate::notify::receiver::{Receiver, Reply};
+    if std::env::var_os("DECKHAND_TEST_KEYRING").is_none() {
+        eprintln!("skipped: run through scripts/test.sh, which provides a session keyring");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("deckhand.sqlite3");
+    let token = format!("T0k3n{}", uuid::Uuid::new_v4().simple());
+    let receiver = Receiver::start();
+    let port = receiver.port;
+    let path = format!("/workflows/{token}/invoke?sig={token}x");
+    let url = receiver.url(&path);
+    let forms = vec![
+        ("the token".to_owned(), token.as_bytes().to_vec()),
+        ("the URL".to_owned(), url.as_bytes().to_vec()),
+    ];
+    let mut outputs: Vec<(String, Output)> = Vec::new();
+    let mut run = |args: &[&str], stdin: &str, ok: bool| {
+        let out = deckhand(&db, args, stdin);
+        assert_eq!(
+            out.status.success(),
+            ok,
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        outputs.push((format!("{args:?}"), out.clone()));
+        out
+    };
+    let added = run(
+        &[
+            "--json",
+            "destinations",
+            "add",
+            "--name",
+            "LIMS",
+            "--kind",
+            "webhook",
+        ],
+        &format!("{url}\n"),
+        true,
+    );
+    let added: serde_json::Value = serde_json::from_slice(&added.stdout).unwrap();
+    let id = added["id"].as_str().unwrap().to_owned();
+    assert_eq!(added["host"], format!("127.0.0.1:{port}"));
+    run(&["destinations", "list"], "", true);
+    run(&["destinations", "test", &id], "", true);
+    receiver.then([Reply::status(500, "internal error")]);
+    run(&["destinations", "test", &id], "", false);
+    drop(receiver);
+    run(&["destinations", "test", &id], "", false);
+    run(&["--json", "destinations", "test", &id], "", false);
+    run(
+        &["destinations", "edit", &id, "--name", "LIMS gateway"],
+        "",
+        true,
+    );
+
+    // The engine posts about an aborted run to a receiver that fails, and logs everything.
+    let receiver = Receiver::start_on(port);
+    receiver.then((0..50).map(|_| Reply::status(503, "busy")));
+    let mut hosted = engine(&db, "trace", &dir.path().join("engine-stderr.txt"));
+    hosted.wait_until_up(&db);
+    let methods = dir.path().join("Demo methods");
+    wait_for("the demo methods", Duration::from_secs(10), || {
+        methods.is_dir()
+    });
+    std::fs::write(
+        methods.join("Quick abort.med"),
+        "// sim: outcome=aborted duration=0.3s steps=2\n",
+    )
+    .unwrap();
+    let at = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    run(
+        &[
+            "schedules",
+            "add",
+            "--name",
+            "Quick abort",
+            "--method",
+            "Quick abort.med",
+            "--once",
+            &at,
+        ],
+        "",
+        true,
+    );
+    wait_for(
+        "the engine's post is refused and recorded",
+        Duration::from_secs(60),
+        || {
+            let out = deckhand(&db, &["--json", "notifications"], "");
+            let n: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+            let waiting = n["waiting"].as_array().into_iter().flatten().any(|w| {
+                w["channel"] == "webhook"
+                    && w["lastError"].as_str().is_some_and(|e| e.contains("503"))
+            });
+            waiting
+                && receiver
+                    .got()
+                    .iter()
+                    .any(|g| g.body.contains("run_aborted"))
+        },
+    );
+    for args in [
+        &["notifications"][..],
+        &["--json", "notifications"],
+        &["audit"],
+        &["--json", "audit"],
+        &["destinations", "list"],
+        &["--json", "destinations", "list"],
+        &["settings", "list"],
+        &["history"],
+    ] {
+        run(args, "", true);
+    }
+    hosted.stop();
+    assert!(
+        receiver.got().iter().all(|g| g.path == path),
+        "every post went to the URL, token and all"
+    );
+    for (what, out) in &outputs {
+        assert_absent(&out.stdout, &forms, &format!("the output of {what}"));
+        assert_absent(&out.stderr, &forms, &format!("the errors of {what}"));
+    }
+    let looked_at = assert_no_file_has_it(dir.path(), &forms);
+    assert!(
+        looked_at >= 3,
+        "database, log, engine output: {looked_at} files"
+    );
+    assert!(
+        deckhand(&db, &["destinations", "remove", &id], "")
+            .status
+            .success()
+    );
+}

@@ -30,6 +30,7 @@ fn an_empty_database_gets_every_table() {
         [
             "audit_log",
             "notification_contacts",
+            "notification_destinations",
             "notification_log",
             "outbox",
             "runs",
@@ -40,7 +41,7 @@ fn an_empty_database_gets_every_table() {
             "smtp_settings",
             "text_pool"
         ],
-        "the tables DESIGN.md §2 needs, and the scheduler's pause"
+        "the tables DESIGN.md §2 needs, the scheduler's pause, and chat and webhook destinations"
     );
 }
 
@@ -176,4 +177,44 @@ fn a_database_from_a_newer_deckhand_is_refused_in_words_and_left_alone() {
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .unwrap();
     assert_eq!(version, 99, "left as it was");
+}
+
+/// Migration 9 copies the outbox and the notification log into tables that take the chat and
+/// webhook channels: what was waiting still waits, what was sent is still on record.
+#[test]
+fn the_outbox_and_the_log_survive_the_destinations_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deckhand.sqlite3");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    migrations().to_version(&mut conn, 8).unwrap();
+    conn.execute_batch(
+        "INSERT INTO outbox (dedupe_key, event, run_id, schedule_id, contact_id, channel, payload,
+             status, attempts, next_attempt_at, last_error, created_at)
+         VALUES ('run_failed:x:y:email', 'run_failed', NULL, NULL, NULL, 'email',
+             '{\"scheduleName\":\"Prep\"}', 'pending', 3, 1780000000000, 'server down',
+             1779990000000);
+         INSERT INTO notification_log (dedupe_key, event, channel, status, error, created_at)
+         VALUES ('run_aborted:x:y:desktop', 'run_aborted', 'desktop', 'sent', NULL,
+             1779990000000);",
+    )
+    .unwrap();
+    drop(conn);
+    let store =
+        deckhand::store::Store::open(&path, std::sync::Arc::new(deckhand::clock::SystemClock))
+            .unwrap();
+    assert_eq!(store.schema_version().unwrap() as usize, migration_count());
+    let pending = store.pending_outbox(10).unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].attempts, 3);
+    assert_eq!(pending[0].last_error.as_deref(), Some("server down"));
+    assert_eq!(pending[0].destination_id, None);
+    assert_eq!(pending[0].payload["scheduleName"], "Prep");
+    let log = store.notification_log(10, 0).unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].channel, deckhand::model::Channel::Desktop);
+    assert!(
+        store
+            .notification_logged("run_aborted:x:y:desktop")
+            .unwrap()
+    );
 }

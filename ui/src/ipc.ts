@@ -13,6 +13,8 @@ import type { Check } from './bindings/Check';
 import type { Contact } from './bindings/Contact';
 import type { ContactDraft } from './bindings/ContactDraft';
 import type { Dashboard } from './bindings/Dashboard';
+import type { Destination } from './bindings/Destination';
+import type { DestinationDraft } from './bindings/DestinationDraft';
 import type { HistoryPage } from './bindings/HistoryPage';
 import type { HistoryQuery } from './bindings/HistoryQuery';
 import type { HostStatus } from './bindings/HostStatus';
@@ -24,10 +26,12 @@ import type { Recurrence } from './bindings/Recurrence';
 import type { Run } from './bindings/Run';
 import type { Schedule } from './bindings/Schedule';
 import type { ScheduleDraft } from './bindings/ScheduleDraft';
+import type { SavedDestination } from './bindings/SavedDestination';
 import type { ScheduleListFilter } from './bindings/ScheduleListFilter';
 import type { SettingKey } from './bindings/SettingKey';
 import type { SmtpSettings } from './bindings/SmtpSettings';
 import type { TestEmailResult } from './bindings/TestEmailResult';
+import type { TestPostResult } from './bindings/TestPostResult';
 
 /** A failed command: `code` is stable and what the UI switches on; `message` is for people. */
 export class CommandError extends Error {
@@ -134,6 +138,12 @@ export const commands = {
   setSmtpSettings: (settings: SmtpSettings) => call<SmtpSettings>('set_smtp_settings', { settings }),
   setSmtpPassword: (password: string) => call<PasswordKept>('set_smtp_password', { password }),
   sendTestEmail: (to: string | null) => call<TestEmailResult[]>('send_test_email', { to }),
+  listDestinations: () => call<Destination[]>('list_destinations'),
+  createDestination: (draft: DestinationDraft) => call<SavedDestination>('create_destination', { draft }),
+  updateDestination: (id: string, draft: DestinationDraft) =>
+    call<SavedDestination>('update_destination', { id, draft }),
+  deleteDestination: (id: string) => call<null>('delete_destination', { id }),
+  sendTestPost: (id: string) => call<TestPostResult>('send_test_post', { id }),
   getNotificationLog: (limit: number, offset: number) =>
     call<NotificationLogEntry[]>('get_notification_log', { limit, offset }),
   getPendingNotifications: () => call<PendingNotification[]>('get_pending_notifications'),

@@ -49,4 +49,9 @@ logLevel: LogLevel,
 /**
  * How many daily backups are kept in the backups folder.
  */
-backupKeep: number, };
+backupKeep: number, 
+/**
+ * The proxy that chat and webhook messages go through (`http://host:port`); empty: the
+ * system's proxy settings and the `HTTPS_PROXY`/`NO_PROXY` environment variables.
+ */
+httpsProxy: string, };

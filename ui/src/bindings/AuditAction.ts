@@ -3,4 +3,4 @@
 /**
  * A user action (or an engine decision a person must know about).
  */
-export type AuditAction = "schedule_created" | "schedule_edited" | "schedule_archived" | "schedule_unarchived" | "schedule_deleted" | "recovery_required" | "recovery_resolved" | "contact_created" | "contact_edited" | "contact_deleted" | "smtp_settings_changed" | "setting_changed" | "engine_paused" | "engine_resumed" | "run_requested" | "run_skipped" | "run_cancelled" | "run_aborted";
+export type AuditAction = "schedule_created" | "schedule_edited" | "schedule_archived" | "schedule_unarchived" | "schedule_deleted" | "recovery_required" | "recovery_resolved" | "contact_created" | "contact_edited" | "contact_deleted" | "destination_created" | "destination_edited" | "destination_deleted" | "smtp_settings_changed" | "setting_changed" | "engine_paused" | "engine_resumed" | "run_requested" | "run_skipped" | "run_cancelled" | "run_aborted";

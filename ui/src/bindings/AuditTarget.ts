@@ -3,4 +3,4 @@
 /**
  * What an audit entry is about.
  */
-export type AuditTarget = "schedule" | "run" | "contact" | "smtp" | "setting" | "engine";
+export type AuditTarget = "schedule" | "run" | "contact" | "destination" | "smtp" | "setting" | "engine";

@@ -3,4 +3,4 @@
 /**
  * How a notification travels.
  */
-export type Channel = "email" | "desktop";
+export type Channel = "email" | "desktop" | "teams" | "slack" | "webhook";

@@ -6,4 +6,8 @@ import type { EventKind } from "./EventKind";
 /**
  * One delivery of one event to one contact over one channel.
  */
-export type NotificationLogEntry = { event: EventKind, runId: string | null, scheduleId: string | null, contactId: string | null, channel: Channel, status: DeliveryStatus, error: string | null, createdAt: string, };
+export type NotificationLogEntry = { event: EventKind, runId: string | null, scheduleId: string | null, contactId: string | null, 
+/**
+ * For a chat or webhook message: the destination.
+ */
+destinationId: string | null, channel: Channel, status: DeliveryStatus, error: string | null, createdAt: string, };

@@ -5,7 +5,7 @@ import type { EventKind } from "./EventKind";
 /**
  * A message still waiting to go out, as the notification screen shows it.
  */
-export type PendingNotification = { id: bigint, event: EventKind, channel: Channel, runId: string | null, scheduleId: string | null, contactId: string | null, attempts: number, nextAttemptAt: string, 
+export type PendingNotification = { id: bigint, event: EventKind, channel: Channel, runId: string | null, scheduleId: string | null, contactId: string | null, destinationId: string | null, attempts: number, nextAttemptAt: string, 
 /**
  * Why the last attempt failed.
  */

@@ -3,4 +3,4 @@
 /**
  * The name of one setting, as the CLI and the store spell it.
  */
-export type SettingKey = "hxrun_path" | "hxrun_args" | "methods_folder" | "log_folder" | "max_concurrent_runs" | "robot_process_names" | "stuck_threshold_minutes" | "simulation" | "methods_folder_only" | "log_level" | "backup_keep";
+export type SettingKey = "hxrun_path" | "hxrun_args" | "methods_folder" | "log_folder" | "max_concurrent_runs" | "robot_process_names" | "stuck_threshold_minutes" | "simulation" | "methods_folder_only" | "log_level" | "backup_keep" | "https_proxy";

@@ -27,6 +27,7 @@ const waiting: PendingNotification = {
   runId: 'r1',
   scheduleId: 's1',
   contactId: 'c-alice',
+  destinationId: null,
   attempts: 3,
   nextAttemptAt: '2026-06-16T08:05:00Z',
   lastError: 'connection refused',
@@ -39,6 +40,7 @@ function entry(index: number, overrides: Partial<NotificationLogEntry> = {}): No
     runId: `r${index}`,
     scheduleId: 's1',
     contactId: 'c-alice',
+    destinationId: null,
     channel: 'email',
     status: 'sent',
     error: null,
@@ -69,6 +71,30 @@ describe('LogSection', () => {
     expect(screen.getByText('Taking longer than expected')).toBeTruthy();
     expect(screen.getByText('desktop')).toBeTruthy();
     expect(screen.getByText('Not tried yet')).toBeTruthy();
+  });
+
+  test('a message for a chat or webhook destination names it and its kind', async () => {
+    vi.spyOn(commands, 'listContacts').mockResolvedValue([alice]);
+    vi.spyOn(commands, 'listDestinations').mockResolvedValue([
+      {
+        id: 'd-teams',
+        name: 'Robot alerts',
+        kind: 'teams',
+        host: 'prod-01.westeurope.logic.azure.com',
+        enabled: true,
+        events: ['run_failed'],
+        createdAt: '2026-06-01T08:00:00Z',
+        updatedAt: '2026-06-01T08:00:00Z',
+      },
+    ]);
+    vi.spyOn(commands, 'getPendingNotifications').mockResolvedValue([
+      { ...waiting, channel: 'teams', contactId: null, destinationId: 'd-teams', lastError: 'HTTP 503' },
+      { ...waiting, id: 9n, channel: 'webhook', contactId: null, destinationId: 'd-gone', lastError: 'HTTP 500' },
+    ]);
+    vi.spyOn(commands, 'getNotificationLog').mockResolvedValue([]);
+    renderWithApp(<LogSection />);
+    expect(await screen.findByText('Robot alerts (Microsoft Teams)')).toBeTruthy();
+    expect(screen.getByText('a removed destination')).toBeTruthy();
   });
 
   test('says when nothing waits and nothing was sent', async () => {

@@ -3,22 +3,39 @@ import { useState } from 'react';
 
 import type { Channel } from '../bindings/Channel';
 import type { Contact } from '../bindings/Contact';
+import type { Destination } from '../bindings/Destination';
 import type { EventKind } from '../bindings/EventKind';
 import { displayTimeZone, formatInstant } from '../schedules/format';
 import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { Pager } from '../components/Pager';
+import { KIND_LABELS } from './destinations';
 import { EVENT_LABELS } from './events';
-import { LOG_PAGE_SIZE, useContacts, useNotificationLog, usePendingNotifications } from './queries';
+import { LOG_PAGE_SIZE, useContacts, useDestinations, useNotificationLog, usePendingNotifications } from './queries';
 import { Loading } from '../components/Loading';
+
+/** What a message says about who gets it. */
+interface Addressed {
+  channel: Channel;
+  contactId: string | null;
+  destinationId: string | null;
+  event: EventKind;
+}
 
 /** Who a message is for, as a person reads it. */
 export function recipient(
-  channel: Channel,
-  contactId: string | null,
-  event: EventKind,
+  message: Addressed,
   contacts: Contact[] | undefined,
+  destinations: Destination[] | undefined,
 ): string {
+  const { channel, contactId, destinationId, event } = message;
   if (channel === 'desktop') return 'desktop';
+  if (destinationId !== null) {
+    if (destinations === undefined) return `destination ${destinationId.slice(0, 8)}`;
+    const destination = destinations.find((d) => d.id === destinationId);
+    return destination === undefined
+      ? 'a removed destination'
+      : `${destination.name} (${KIND_LABELS[destination.kind]})`;
+  }
   // A test message sent to a typed address belongs to no contact.
   if (contactId === null) return event === 'test' ? 'a typed address (test)' : '—';
   if (contacts === undefined) return `contact ${contactId.slice(0, 8)}`;
@@ -41,6 +58,7 @@ export function LogSection() {
 function PendingMessages() {
   const pending = usePendingNotifications();
   const contacts = useContacts();
+  const destinations = useDestinations();
 
   return (
     <Stack gap="sm">
@@ -83,7 +101,7 @@ function PendingMessages() {
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm" style={{ wordBreak: 'break-all' }}>
-                      {recipient(message.channel, message.contactId, message.event, contacts.data)}
+                      {recipient(message, contacts.data, destinations.data)}
                     </Text>
                   </Table.Td>
                   <Table.Td>
@@ -113,6 +131,7 @@ function SentMessages() {
   const [offset, setOffset] = useState(0);
   const log = useNotificationLog(offset);
   const contacts = useContacts();
+  const destinations = useDestinations();
   const rows = log.data ?? [];
   // A short page is the last one; a full page may or may not have more behind it.
   const hasOlder = rows.length === LOG_PAGE_SIZE;
@@ -173,7 +192,7 @@ function SentMessages() {
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm" style={{ wordBreak: 'break-all' }}>
-                          {recipient(entry.channel, entry.contactId, entry.event, contacts.data)}
+                          {recipient(entry, contacts.data, destinations.data)}
                         </Text>
                       </Table.Td>
                       <Table.Td>

@@ -9,6 +9,7 @@ import { NotificationsPage } from './NotificationsPage';
 describe('NotificationsPage', () => {
   test('opens on People and shows the other sections as tabs', async () => {
     vi.spyOn(commands, 'listContacts').mockResolvedValue([]);
+    vi.spyOn(commands, 'listDestinations').mockResolvedValue([]);
     vi.spyOn(commands, 'getSmtpSettings').mockResolvedValue(null);
     vi.spyOn(commands, 'getHostStatus').mockResolvedValue({
       schedulerHere: true,
@@ -20,6 +21,9 @@ describe('NotificationsPage', () => {
     vi.spyOn(commands, 'getNotificationLog').mockResolvedValue([]);
     renderWithApp(<NotificationsPage />);
     expect(await screen.findByText(/No one gets email yet/)).toBeTruthy();
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Chat and webhooks' }));
+    expect(await screen.findByText(/No chat channel or webhook hears about runs yet/)).toBeTruthy();
 
     await userEvent.click(screen.getByRole('tab', { name: 'Mail server' }));
     expect(await screen.findByText(/No mail server is set up yet/)).toBeTruthy();

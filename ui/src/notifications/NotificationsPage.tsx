@@ -1,5 +1,7 @@
 import { Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconList, IconMail, IconUsers } from '@tabler/icons-react';
+import { IconList, IconMail, IconMessages, IconUsers } from '@tabler/icons-react';
+
+import { ChatSection } from './ChatSection';
 
 import { LogSection } from './LogSection';
 import { MailServerSection } from './MailServerSection';
@@ -12,13 +14,17 @@ export function NotificationsPage() {
       <Stack gap={4}>
         <Title order={2}>Notifications</Title>
         <Text size="sm" c="dimmed">
-          Deckhand emails people when runs need them, and shows a desktop notification on this PC.
+          Deckhand emails people when runs need them, posts to chat channels and webhooks, and shows a desktop
+          notification on this PC.
         </Text>
       </Stack>
       <Tabs defaultValue="people">
         <Tabs.List>
           <Tabs.Tab value="people" leftSection={<IconUsers size={16} />}>
             People
+          </Tabs.Tab>
+          <Tabs.Tab value="chat" leftSection={<IconMessages size={16} />}>
+            Chat and webhooks
           </Tabs.Tab>
           <Tabs.Tab value="mail" leftSection={<IconMail size={16} />}>
             Mail server
@@ -29,6 +35,9 @@ export function NotificationsPage() {
         </Tabs.List>
         <Tabs.Panel value="people" pt="lg">
           <PeopleSection />
+        </Tabs.Panel>
+        <Tabs.Panel value="chat" pt="lg">
+          <ChatSection />
         </Tabs.Panel>
         <Tabs.Panel value="mail" pt="lg">
           <MailServerSection />

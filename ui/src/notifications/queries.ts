@@ -8,6 +8,7 @@ export const LOG_PAGE_SIZE = 50;
 export const notificationKeys = {
   all: ['notifications'] as const,
   contacts: ['notifications', 'contacts'] as const,
+  destinations: ['notifications', 'destinations'] as const,
   smtp: ['notifications', 'smtp'] as const,
   pending: ['notifications', 'pending'] as const,
   logs: ['notifications', 'log'] as const,
@@ -16,6 +17,10 @@ export const notificationKeys = {
 
 export function useContacts() {
   return useQuery({ queryKey: notificationKeys.contacts, queryFn: () => commands.listContacts() });
+}
+
+export function useDestinations() {
+  return useQuery({ queryKey: notificationKeys.destinations, queryFn: () => commands.listDestinations() });
 }
 
 export function useSmtpSettings() {

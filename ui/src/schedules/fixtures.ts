@@ -61,6 +61,7 @@ export const SETTINGS: AppSettings = {
   methodsFolderOnly: true,
   logLevel: 'info',
   backupKeep: 14,
+  httpsProxy: '',
 };
 
 export function commandError(

@@ -21,6 +21,7 @@ const settings: AppSettings = {
   methodsFolderOnly: true,
   logLevel: 'info',
   backupKeep: 14,
+  httpsProxy: '',
 };
 
 const changed: AuditEntry = {

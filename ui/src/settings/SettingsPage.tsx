@@ -114,6 +114,19 @@ const LOGS_AND_BACKUPS: SettingSpec[] = [
   },
 ];
 
+const NETWORK: SettingSpec[] = [
+  {
+    key: 'https_proxy',
+    label: 'Proxy for chat and webhook messages',
+    description:
+      'Only if the lab network lets this PC reach the internet through a proxy: its address, e.g. ' +
+      'http://proxy.lab.example:3128. Leave it empty to use the proxy Windows is set up with (and the HTTPS_PROXY ' +
+      'variable). Email does not go through it.',
+    input: 'text',
+    read: (s) => s.httpsProxy,
+  },
+];
+
 const SIMULATION: SettingSpec[] = [
   {
     key: 'simulation',
@@ -163,6 +176,7 @@ export function SettingsPage() {
           <SettingGroup title="VENUS" specs={VENUS} settings={settings.data} />
           <SettingGroup title="Running" specs={RUNNING} settings={settings.data} />
           <SettingGroup title="Logs and backups" specs={LOGS_AND_BACKUPS} settings={settings.data} />
+          <SettingGroup title="Network" specs={NETWORK} settings={settings.data} />
           <SettingGroup title="Simulation" specs={SIMULATION} settings={settings.data} />
         </>
       )}
