@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import traceback
+import uuid
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,6 +32,7 @@ from support import (
     SIMULATOR,
     Lab,
     MailServer,
+    WebhookReceiver,
     copy_simulator_as,
     end_leftovers,
     local_text,
@@ -802,6 +804,70 @@ def diagnostics(lab: Lab, stack: ExitStack) -> None:
 
 
 # --- Running ---------------------------------------------------------------------------------
+
+# --- 13 --------------------------------------------------------------------------------------
+
+
+@journey(13, "chat-destination")
+def chat_destination(lab: Lab, stack: ExitStack) -> None:
+    """A webhook destination added in the window: the URL is hidden as it is typed and never
+    shown again (only its host); Send test posts to a real HTTP server on loopback and says what
+    it answered; a failed run's message arrives there once; the notification log names the
+    destination, and the URL is in no file of the lab."""
+    lab.set_up_simulator()
+    receiver = stack.enter_context(WebhookReceiver())
+    token = uuid.uuid4().hex
+    url = receiver.url(f"/hooks/{token}")
+    host = f"127.0.0.1:{receiver.port}"
+    desktop, ui = window(lab, stack, 13)
+    ui.nav("Notifications")
+    ui.tab("Chat and webhooks")
+    ui.see("No chat channel or webhook hears about runs yet")
+    ui.press("Add destination")
+    ui.see("Add a chat or webhook destination", scope=DIALOG)
+    ui.type("Name", "Robot alerts", DIALOG)
+    ui.click(ui.shown(f"{DIALOG}//label[normalize-space(.)='Webhook']", "the kind Webhook"))
+    ui.see("accepts Deckhand's JSON", scope=DIALOG)
+    typed = ui.type("URL", url, DIALOG)
+    assert typed.get_attribute("type") == "password", "the URL is not shown as it is typed"
+    ui.shot("destination-add")
+    ui.press("Add destination", DIALOG)
+    ui.gone("Add a chat or webhook destination")
+    row = ui.shown("//tbody/tr[.//*[normalize-space(.)='Robot alerts']]", "the destination's row")
+    ui.until("the row to show the kind and the host", lambda: f"Webhook · {host}" in ui.text_of(row))
+    assert token not in ui.visible_text(), "only the host is shown"
+
+    ui.press("Send a test message to Robot alerts")
+    ui.see(f"delivered — {host} answered HTTP 200 OK: ok")
+    ui.reveal(ui.shown("//*[@role='alert'][contains(normalize-space(.), 'Test message to Robot alerts')]",
+                       "the test's answer"))
+    ui.shot("destination-test")
+    posts = wait_until("the test message at the receiver", lambda: receiver.posts() or None, timeout=10)
+    assert posts[0]["path"] == f"/hooks/{token}", posts
+    assert posts[0]["json"]["event"] == "test" and posts[0]["json"]["schema"] == "deckhand.notification", posts
+
+    schedule = lab.daily_from("Buffer prep", lab.method("Buffer prep", outcome="step-error", duration="1s", steps=2), 3)
+    run_of(lab, schedule["id"], "failed", timeout=40)
+    failed = wait_until(
+        "the failed run's message at the receiver",
+        lambda: [p for p in receiver.posts() if p["json"]["event"] == "run_failed"] or None,
+        timeout=30,
+    )
+    deliveries_done(lab)
+    assert len([p for p in receiver.posts() if p["json"]["event"] == "run_failed"]) == 1, receiver.posts()
+    message = failed[0]["json"]
+    assert message["schedule"]["name"] == "Buffer prep" and message["run"]["status"] == "failed", message
+    assert failed[0]["headers"].get("idempotency-key") == message["eventId"], failed[0]["headers"]
+
+    ui.tab("Log")
+    sent = ui.shown("//tbody/tr[.//*[normalize-space(.)='Test message']]", "the test message in the log")
+    ui.until("the log row to name the destination", lambda: "Robot alerts (Webhook)" in ui.text_of(sent))
+    ui.see("Run failed")
+    ui.shot("destination-log")
+    for file in lab.root.rglob("*"):
+        if file.is_file():
+            assert token.encode() not in file.read_bytes(), f"the URL's token is in {file}"
+
 
 def run_one(item: Journey) -> tuple[bool, float]:
     """Runs one journey in a fresh lab; returns whether it passed and how long it took."""

@@ -223,6 +223,52 @@ def end_leftovers(marker: str, grace: float = 10) -> dict[int, str]:
     return left
 
 
+class WebhookReceiver:
+    """A real HTTP server on loopback that keeps every POST it gets (path, headers in lower case, JSON body)
+    and answers 200 "ok": where the journeys' chat and webhook destinations post to."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        received: list[dict] = []
+        self.received = received
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode("utf-8", "replace")
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                received.append({"path": self.path, "headers": headers, "body": body})
+                answer = b"ok"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "WebhookReceiver":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def posts(self) -> list[dict]:
+        """Every POST so far, its body parsed as JSON."""
+        return [{**post, "json": json.loads(post["body"])} for post in list(self.received)]
+
+
 class MailServer:
     """aiosmtpd on a free loopback port, writing every message it receives to a maildir."""
 

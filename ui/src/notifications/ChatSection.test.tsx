@@ -28,8 +28,7 @@ describe('ChatSection', () => {
     renderWithApp(<ChatSection />);
     expect(screen.getByText('Loading destinations…')).toBeTruthy();
     expect(await screen.findByText('Robot alerts')).toBeTruthy();
-    expect(screen.getByText('Microsoft Teams')).toBeTruthy();
-    expect(screen.getByText('prod-01.westeurope.logic.azure.com')).toBeTruthy();
+    expect(screen.getByText('Microsoft Teams · prod-01.westeurope.logic.azure.com')).toBeTruthy();
     expect(screen.getByText('Run failed')).toBeTruthy();
     expect(screen.getByText('Run stuck')).toBeTruthy();
     expect(screen.getByRole<HTMLInputElement>('switch', { name: 'Robot alerts sends messages' }).checked).toBe(true);

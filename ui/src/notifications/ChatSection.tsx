@@ -150,16 +150,14 @@ function DestinationTable({ destinations, onEdit, onDelete }: DestinationTablePr
           <Text size="sm">{describeTestPost(test.data)}</Text>
         </Alert>
       )}
-      <Table.ScrollContainer minWidth={960}>
+      <Table.ScrollContainer minWidth={760}>
         <Table verticalSpacing="sm" horizontalSpacing="sm" withTableBorder>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th w={200}>Name</Table.Th>
-              <Table.Th w={150}>Kind</Table.Th>
-              <Table.Th w={220}>Posts to</Table.Th>
-              <Table.Th w={80}>On</Table.Th>
+              <Table.Th w={260}>Destination</Table.Th>
+              <Table.Th w={70}>On</Table.Th>
               <Table.Th>Hears about</Table.Th>
-              <Table.Th w={130} aria-label="Actions" />
+              <Table.Th w={170} aria-label="Actions" />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -171,13 +169,8 @@ function DestinationTable({ destinations, onEdit, onDelete }: DestinationTablePr
                     <Text size="sm" fw={500}>
                       {destination.name}
                     </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{KIND_LABELS[destination.kind]}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" style={{ wordBreak: 'break-all' }}>
-                      {destination.host}
+                    <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+                      {KIND_LABELS[destination.kind]} · {destination.host}
                     </Text>
                   </Table.Td>
                   <Table.Td>
@@ -200,18 +193,19 @@ function DestinationTable({ destinations, onEdit, onDelete }: DestinationTablePr
                     </Group>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <ActionIcon
-                        variant="subtle"
-                        color="gray"
+                    <Group gap={4} wrap="nowrap" justify="flex-end">
+                      <Button
+                        size="xs"
+                        variant="default"
+                        leftSection={<IconSend size={14} />}
                         aria-label={`Send a test message to ${destination.name}`}
                         loading={test.isPending && test.variables.id === destination.id}
                         onClick={() => {
                           test.mutate(destination);
                         }}
                       >
-                        <IconSend size={18} />
-                      </ActionIcon>
+                        Send test
+                      </Button>
                       <ActionIcon
                         variant="subtle"
                         color="gray"
