@@ -483,3 +483,140 @@ fn the_scheduler_is_paused_and_resumed_from_the_command_line_and_it_is_remembere
     assert!(cli.run(&["scheduler", "resume"]).status.success());
     assert_eq!(cli.json(&["scheduler", "status"])["paused"], false);
 }
+
+/// `deckhand destinations`: bad input in every option exits 2 with a message and adds or
+/// changes nothing; a URL is read from standard input, never taken as an argument.
+#[test]
+fn destinations_refuse_bad_input_and_change_nothing() {
+    use std::io::Write as _;
+    let cli = Cli::new();
+    let with_stdin = |args: &[&str], stdin: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_deckhand"))
+            .arg("--db")
+            .arg(&cli.db)
+            .args(["--actor", "cli-test"])
+            .args(args)
+            .env_remove("DECKHAND_DB")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    for (args, says) in [
+        (
+            &["destinations", "add", "--name", "Lab", "--kind", "telegram"][..],
+            "not a kind of destination",
+        ),
+        (
+            &["destinations", "add", "--name", " ", "--kind", "slack"],
+            "The name is empty",
+        ),
+        (
+            &[
+                "destinations",
+                "add",
+                "--name",
+                "Lab",
+                "--kind",
+                "slack",
+                "--events",
+                "run_exploded",
+            ],
+            "not an event",
+        ),
+        (
+            &[
+                "destinations",
+                "add",
+                "--name",
+                "Lab",
+                "--kind",
+                "slack",
+                "--events",
+                "",
+            ],
+            "not an event",
+        ),
+        (
+            &["destinations", "edit", "zz", "--name", "Lab"],
+            "not a destination id",
+        ),
+        (&["destinations", "test", "0000"], "destination"),
+    ] {
+        let out = with_stdin(args, "https://hooks.slack.com/services/T/B/SECRET\n");
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(2) | Some(3)),
+            "{args:?}: {code:?} {}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("SECRET"));
+    }
+    assert_eq!(cli.json(&["destinations", "list"]), serde_json::json!([]));
+    if std::env::var_os("DECKHAND_TEST_KEYRING").is_none() {
+        eprintln!("the URL checks need the session keyring scripts/test.sh provides; skipped");
+        return;
+    }
+    for (url, says) in [
+        ("http://hooks.slack.com/services/T/B/SECRET", "https://"),
+        (
+            "https://bob:SECRET@hooks.slack.com/x",
+            "user name or password",
+        ),
+        ("not-a-url-SECRET", "not a web address"),
+        ("https://hooks.slack.com/x SECRET", "paste it again, in one piece"),
+        ("", "URL is empty"),
+    ] {
+        let out = with_stdin(
+            &["destinations", "add", "--name", "Lab", "--kind", "slack"],
+            &format!("{url}\n"),
+        );
+        assert_eq!(out.status.code(), Some(2), "{url}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{url}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("SECRET"), "{}", stderr(&out));
+    }
+    assert_eq!(cli.json(&["destinations", "list"]), serde_json::json!([]));
+    let added = with_stdin(
+        &[
+            "--json",
+            "destinations",
+            "add",
+            "--name",
+            "Lab",
+            "--kind",
+            "slack",
+        ],
+        "https://hooks.slack.com/services/T/B/KEPT\n",
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    let id = serde_json::from_slice::<Value>(&added.stdout).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bad = with_stdin(
+        &[
+            "destinations",
+            "edit",
+            &id,
+            "--name",
+            "Renamed",
+            "--new-url",
+        ],
+        "http://elsewhere.example/hook\n",
+    );
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    let listed = cli.json(&["destinations", "list"]);
+    assert_eq!(listed[0]["name"], "Lab", "nothing changed: {listed}");
+    assert_eq!(listed[0]["host"], "hooks.slack.com");
+    let removed = cli.run(&["destinations", "remove", &id]);
+    assert!(removed.status.success(), "{}", stderr(&removed));
+}
