@@ -468,8 +468,9 @@ pub fn contact(draft: &ContactDraft) -> Result<ContactDraft, Invalid> {
     })
 }
 
-/// Longest destination URL (Teams Workflows URLs run to about 500 characters).
-pub const MAX_URL_CHARS: usize = 2048;
+/// Longest destination URL: Teams Workflows URLs run to about 500 characters; Windows'
+/// credential store keeps at most 2,560 bytes of UTF-16 (1,280 characters).
+pub const MAX_URL_CHARS: usize = 1200;
 
 /// Whether `host` is this PC (a test receiver): `localhost`, 127.0.0.0/8 or ::1.
 fn is_loopback(host: &url::Host<&str>) -> bool {
@@ -544,10 +545,15 @@ pub fn post_url(field: &str, value: &str) -> Result<PostUrl, FieldError> {
         Some(port) => format!("{host}:{port}"),
         None => host.to_string(),
     };
-    Ok(PostUrl {
-        url: url.to_string(),
-        host,
-    })
+    // As kept: non-ASCII characters percent-encoded, which may make it longer.
+    let url = url.to_string();
+    if url.chars().count() > MAX_URL_CHARS {
+        return fail(&format!(
+            "The URL is {} characters long once encoded; at most {MAX_URL_CHARS} are allowed.",
+            url.chars().count()
+        ));
+    }
+    Ok(PostUrl { url, host })
 }
 
 /// A destination draft. `creating`: a new destination needs its URL; an edit without one

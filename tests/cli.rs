@@ -573,7 +573,10 @@ fn destinations_refuse_bad_input_and_change_nothing() {
             "user name or password",
         ),
         ("not-a-url-SECRET", "not a web address"),
-        ("https://hooks.slack.com/x SECRET", "paste it again, in one piece"),
+        (
+            "https://hooks.slack.com/x SECRET",
+            "paste it again, in one piece",
+        ),
         ("", "URL is empty"),
     ] {
         let out = with_stdin(

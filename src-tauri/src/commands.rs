@@ -651,7 +651,7 @@ pub async fn update_destination(
     })
     .await?;
     if let Some(bell) = host.outbox_bell() {
-        // Messages that waited for a URL or for the destination to be turned on can go now.
+        // Messages that waited for a URL (lost with a session-only keyring) can go now.
         bell.notify_one();
     }
     Ok(saved)

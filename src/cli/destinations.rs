@@ -8,6 +8,7 @@ use clap::Subcommand;
 use strum::IntoEnumIterator;
 
 use super::input::table;
+use super::records::events;
 use super::{Context, Failure};
 use deckhand::model::{Destination, DestinationDraft, DestinationKind, EventKind};
 use deckhand::notify::destinations::{self, DestinationError};
@@ -67,25 +68,6 @@ fn kind(name: &str) -> Result<DestinationKind, Failure> {
     })
 }
 
-fn events(names: &[String]) -> Result<Vec<EventKind>, Failure> {
-    names
-        .iter()
-        .map(|n| {
-            n.trim().parse::<EventKind>().map_err(|_| {
-                let all: Vec<String> = EventKind::iter()
-                    .filter(|e| *e != EventKind::Test)
-                    .map(|e| e.to_string())
-                    .collect();
-                Failure::Input(format!(
-                    "'{}' is not an event; use any of {}",
-                    shown(n),
-                    all.join(", ")
-                ))
-            })
-        })
-        .collect()
-}
-
 fn by_prefix(ctx: &Context, id: &str) -> Result<Destination, Failure> {
     let id = id.trim().to_ascii_lowercase();
     if id.len() < 4 || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
@@ -112,14 +94,15 @@ fn by_prefix(ctx: &Context, id: &str) -> Result<Destination, Failure> {
     }
 }
 
-/// The keyring, which must work: a URL kept only for this command would be gone when it ends.
+/// The keyring, which must work: a URL kept only for this command would be gone when it ends,
+/// and one left behind by `remove` would stay in the keyring unseen.
 fn keyring() -> Result<Secrets, Failure> {
     let secrets = Secrets::probe();
     if let KeyringStatus::Unavailable(why) = secrets.status() {
         return Err(Failure::Failed {
             code: "keyring_unavailable",
             message: format!(
-                "The operating system's keyring cannot keep the URL: {why}. Add the destination in the Deckhand window instead (the URL is then kept until Deckhand closes)."
+                "The operating system's keyring cannot be used from here: {why}. Add, change or remove the destination in the Deckhand window instead."
             ),
         });
     }
@@ -265,7 +248,8 @@ pub fn run(ctx: &mut Context, command: DestinationCommand) -> Result<(), Failure
         }
         DestinationCommand::Remove { id } => {
             let current = by_prefix(ctx, &id)?;
-            let secrets = Secrets::probe();
+            // Only where the keyring works can the URL be taken out of it.
+            let secrets = keyring()?;
             destinations::delete(&mut ctx.store, &secrets, current.id, &ctx.actor)
                 .map_err(failure)?;
             ctx.print(&current.id, || {

@@ -184,7 +184,8 @@ pub enum ContactCommand {
     Remove { id: String },
 }
 
-fn events(names: &[String]) -> Result<Vec<EventKind>, Failure> {
+/// Event names as typed (`run_failed,run_aborted`), each checked.
+pub(super) fn events(names: &[String]) -> Result<Vec<EventKind>, Failure> {
     names
         .iter()
         .map(|n| {

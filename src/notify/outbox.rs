@@ -8,9 +8,13 @@
 //! died before writing that down — resends it on the next start with the same Message-ID, which
 //! mail programs use to show it once.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use log::{info, warn};
 use tokio::sync::{Notify, watch};
@@ -163,6 +167,28 @@ pub fn start<M: Mailer, D: DesktopNotifier>(parts: Delivering<M, D>) -> Outbox {
     Outbox { bell, stop, done }
 }
 
+/// What the delivery task remembers from one round to the next.
+#[derive(Default)]
+struct Memory {
+    /// Destinations that could not be reached, or asked to be left alone (`Retry-After`):
+    /// none of their messages is tried before this time.
+    down: HashMap<Uuid, DateTime<Utc>>,
+    /// Attempts made whose outcome could not be written (a full disk, a locked database): they
+    /// are written again before anything else, and their messages are not tried again
+    /// meanwhile — a message that went out is not posted over and over while the database
+    /// cannot say so.
+    unrecorded: HashMap<i64, Delivery>,
+    /// When the desktop last said that a destination's message was given up: once an hour
+    /// at most, not once per message.
+    told: HashMap<Uuid, DateTime<Utc>>,
+}
+
+/// How often outcomes that could not be written are tried again.
+const REWRITE: Duration = Duration::from_secs(2);
+
+/// At most one "could not post" desktop notification per destination in this long.
+const TELL_AGAIN: chrono::Duration = chrono::Duration::hours(1);
+
 async fn run<M: Mailer, D: DesktopNotifier>(
     mut parts: Delivering<M, D>,
     bell: Arc<Notify>,
@@ -170,14 +196,25 @@ async fn run<M: Mailer, D: DesktopNotifier>(
 ) {
     // While the mail server is unreachable, no email is tried until this time; the attempts
     // at reaching it back off like a message's own retries.
-    let mut mail_down_until: Option<chrono::DateTime<chrono::Utc>> = None;
+    let mut mail_down_until: Option<DateTime<Utc>> = None;
     let mut down_streak = 0u32;
     let mut poster = Poster::new();
+    let mut memory = Memory::default();
     loop {
         if *stopped.borrow() {
             return;
         }
         let now = parts.clock.now();
+        memory.down.retain(|_, until| *until > now);
+        memory.unrecorded.retain(
+            |id, delivery| match parts.store.record_delivery(*id, delivery) {
+                Ok(_) => false,
+                Err(e) => {
+                    warn!("the outcome of outbox message {id} still cannot be written: {e}");
+                    true
+                }
+            },
+        );
         let email = mail_down_until.is_none_or(|until| now >= until);
         let due = match parts.store.due_outbox_on(now, 20, email) {
             Ok(due) => due,
@@ -188,12 +225,13 @@ async fn run<M: Mailer, D: DesktopNotifier>(
         };
         let full = due.len() == 20;
         let mut server_down = false;
-        // Destinations found unreachable in this round, with their retry time.
-        let mut down: std::collections::HashMap<uuid::Uuid, chrono::DateTime<chrono::Utc>> =
-            std::collections::HashMap::new();
+        let mut tried = false;
         for entry in due {
             if *stopped.borrow() {
                 return;
+            }
+            if memory.unrecorded.contains_key(&entry.id) {
+                continue;
             }
             // Once the mail server is found unreachable, the other emails wait for the same
             // retry rather than knocking on a closed door one by one.
@@ -202,23 +240,18 @@ async fn run<M: Mailer, D: DesktopNotifier>(
             }
             // The same for a destination: its other messages wait for its retry, rather than
             // each waiting out a timeout while the emails and the desktop wait behind them.
-            if let Some(at) = entry.destination_id.and_then(|d| down.get(&d)) {
-                if let Err(e) = parts.store.postpone_outbox(
-                    entry.id,
-                    *at,
-                    "not tried: the destination could not be reached moments ago",
-                ) {
-                    warn!("could not postpone outbox message {}: {e}", entry.id);
-                }
+            if let Some(at) = entry
+                .destination_id
+                .and_then(|d| memory.down.get(&d))
+                .copied()
+            {
+                tried = true;
+                wait_for_destination(&mut parts, &mut memory, entry, at).await;
                 continue;
             }
+            tried = true;
             let is_email = entry.channel == Channel::Email;
-            let destination = entry.destination_id;
-            let unreachable = deliver(&mut parts, &mut poster, entry).await;
-            if let (Some(destination), Some(at)) = (destination, unreachable) {
-                down.insert(destination, at);
-                continue;
-            }
+            let unreachable = deliver(&mut parts, &mut poster, &mut memory, entry).await;
             if unreachable.is_some() && is_email {
                 server_down = true;
                 down_streak += 1;
@@ -232,7 +265,7 @@ async fn run<M: Mailer, D: DesktopNotifier>(
                 down_streak = 0;
             }
         }
-        if full && !server_down {
+        if full && tried && !server_down {
             continue;
         }
         let email = mail_down_until.is_none_or(|until| parts.clock.now() >= until);
@@ -243,6 +276,10 @@ async fn run<M: Mailer, D: DesktopNotifier>(
         if let Some(down) = mail_down_until {
             wait = wait.min(until(&parts, down));
         }
+        if !memory.unrecorded.is_empty() {
+            // Their messages look due to the database; the outcomes are written again soon.
+            wait = wait.max(REWRITE.min(parts.policy.poll));
+        }
         tokio::select! {
             _ = bell.notified() => {
                 // Let the change that rang finish its burst (the engine writes several
@@ -252,6 +289,67 @@ async fn run<M: Mailer, D: DesktopNotifier>(
             _ = tokio::time::sleep(wait) => {}
             _ = stopped.changed() => return,
         }
+    }
+}
+
+/// A message of a destination that is down: it waits for the destination's retry, without an
+/// attempt — or, once older than the give-up bound, is given up without one.
+async fn wait_for_destination<M, D: DesktopNotifier>(
+    parts: &mut Delivering<M, D>,
+    memory: &mut Memory,
+    entry: OutboxEntry,
+    at: DateTime<Utc>,
+) {
+    if age(parts, &entry) >= parts.policy.give_up_after {
+        let message = format!(
+            "not delivered within {} hours: the destination could not be reached",
+            parts.policy.give_up_after.as_secs() / 3600
+        );
+        let facts: Facts = serde_json::from_value(entry.payload.clone()).unwrap_or_default();
+        let to = recipient(parts, &entry);
+        warn!(
+            "{}{}{to} '{}' not delivered, given up: {message}",
+            about(&entry),
+            entry.channel,
+            render(entry.event, &facts).subject
+        );
+        given_up(parts, memory, &entry, &to, &facts, &message).await;
+        record(parts, memory, &entry, Delivery::GaveUp(message));
+        return;
+    }
+    if let Err(e) = parts.store.postpone_outbox(
+        entry.id,
+        at,
+        "not tried: the destination could not be reached moments ago, or asked to be left alone until then",
+    ) {
+        warn!("could not postpone outbox message {}: {e}", entry.id);
+    }
+}
+
+/// "run <id>: " for a message about a run: the engine's lines start the same way, so one
+/// search of the log for a run id finds everything Deckhand decided and sent about it.
+fn about(entry: &OutboxEntry) -> String {
+    entry
+        .run_id
+        .map_or(String::new(), |run| format!("run {run}: "))
+}
+
+/// Writes an attempt's outcome; kept to be written again when the database refuses.
+fn record<M, D>(
+    parts: &mut Delivering<M, D>,
+    memory: &mut Memory,
+    entry: &OutboxEntry,
+    delivery: Delivery,
+) {
+    if let Err(e) = parts.store.record_delivery(entry.id, &delivery) {
+        // The message is not tried again while its outcome waits to be written; if Deckhand
+        // stops first, it is tried again at the next start (perhaps a second time, with one
+        // Message-ID or idempotency key). Nothing is lost.
+        warn!(
+            "could not record the delivery of outbox message {}: {e}; writing it again shortly",
+            entry.id
+        );
+        memory.unrecorded.insert(entry.id, delivery);
     }
 }
 
@@ -279,6 +377,9 @@ struct Failed {
     unreachable: bool,
     /// How long the receiver asked to be left alone (`Retry-After`).
     retry_after: Option<Duration>,
+    /// Given up because of a person's choice (the destination deleted or turned off): the
+    /// desktop is not told.
+    chosen: bool,
 }
 
 impl From<MailError> for Failed {
@@ -288,6 +389,7 @@ impl From<MailError> for Failed {
             temporary: e.temporary,
             unreachable: e.unreachable,
             retry_after: None,
+            chosen: false,
         }
     }
 }
@@ -299,17 +401,20 @@ impl From<PostError> for Failed {
             temporary: e.temporary,
             unreachable: e.unreachable,
             retry_after: e.retry_after,
+            chosen: false,
         }
     }
 }
 
 /// Delivers one message and records the attempt. Returns the retry time when the mail server
-/// or destination itself could not be reached (so its other messages need not be tried now).
+/// itself could not be reached (so the other emails need not be tried now); a destination
+/// that could not be reached, or asked to be left alone, goes into `memory.down` instead.
 async fn deliver<M: Mailer, D: DesktopNotifier>(
     parts: &mut Delivering<M, D>,
     poster: &mut Poster,
+    memory: &mut Memory,
     entry: OutboxEntry,
-) -> Option<chrono::DateTime<chrono::Utc>> {
+) -> Option<DateTime<Utc>> {
     let facts: Facts = serde_json::from_value(entry.payload.clone()).unwrap_or_default();
     let rendered = render(entry.event, &facts);
     let outcome = match entry.channel {
@@ -322,11 +427,7 @@ async fn deliver<M: Mailer, D: DesktopNotifier>(
         }
     };
     let mut unreachable_until = None;
-    // Messages about a run begin with its id, as the engine's lines do: one search of the log
-    // for a run id finds everything Deckhand decided and sent about it.
-    let about = entry
-        .run_id
-        .map_or(String::new(), |run| format!("run {run}: "));
+    let about = about(&entry);
     let to = recipient(parts, &entry);
     let delivery = match outcome {
         Ok(answer) => {
@@ -341,6 +442,7 @@ async fn deliver<M: Mailer, D: DesktopNotifier>(
             temporary: true,
             unreachable,
             retry_after,
+            ..
         }) if age(parts, &entry) < parts.policy.give_up_after => {
             let delay = parts
                 .policy
@@ -352,33 +454,45 @@ async fn deliver<M: Mailer, D: DesktopNotifier>(
                 "{about}{}{to} '{}' not delivered ({message}); trying again at {retry_at}",
                 entry.channel, rendered.subject
             );
-            if unreachable {
-                unreachable_until = Some(retry_at);
+            match entry.destination_id {
+                // Unreachable, or asked to wait: its other messages wait too.
+                Some(destination) if unreachable || retry_after.is_some() => {
+                    memory.down.insert(destination, retry_at);
+                }
+                _ if unreachable => unreachable_until = Some(retry_at),
+                _ => {}
             }
             Delivery::Retry {
                 error: message,
                 retry_at,
             }
         }
-        Err(Failed { message, .. }) => {
+        Err(Failed {
+            message,
+            unreachable,
+            chosen,
+            ..
+        }) => {
             warn!(
                 "{about}{}{to} '{}' not delivered, given up: {message}",
                 entry.channel, rendered.subject
             );
-            if entry.channel.is_destination() {
-                given_up(parts, &entry, &to, &facts, &message).await;
+            if let Some(destination) = entry.destination_id {
+                if unreachable {
+                    // Its other old messages are given up without a timeout each.
+                    let retry_at = parts.clock.now()
+                        + chrono::Duration::from_std(parts.policy.retry_delay(entry.attempts + 1))
+                            .unwrap_or(chrono::Duration::minutes(15));
+                    memory.down.insert(destination, retry_at);
+                }
+                if !chosen {
+                    given_up(parts, memory, &entry, &to, &facts, &message).await;
+                }
             }
             Delivery::GaveUp(message)
         }
     };
-    if let Err(e) = parts.store.record_delivery(entry.id, &delivery) {
-        // The message stays pending and is tried again (perhaps sent twice, with one
-        // Message-ID or idempotency key); nothing is lost.
-        warn!(
-            "could not record the delivery of outbox message {}: {e}",
-            entry.id
-        );
-    }
+    record(parts, memory, &entry, delivery);
     unreachable_until
 }
 
@@ -394,11 +508,24 @@ fn recipient<M, D>(parts: &Delivering<M, D>, entry: &OutboxEntry) -> String {
 /// channel will not hear of it.
 async fn given_up<M, D: DesktopNotifier>(
     parts: &Delivering<M, D>,
+    memory: &mut Memory,
     entry: &OutboxEntry,
     to: &str,
     facts: &Facts,
     why: &str,
 ) {
+    let now = parts.clock.now();
+    if let Some(destination) = entry.destination_id {
+        if memory
+            .told
+            .get(&destination)
+            .is_some_and(|at| now - *at < TELL_AGAIN)
+        {
+            // Told within the hour; the log and the notification log have this one.
+            return;
+        }
+        memory.told.insert(destination, now);
+    }
     let Some(desktop) = parts.desktop.clone() else {
         warn!(
             "not shown on the desktop that a {} message was given up: Deckhand runs without a desktop session",
@@ -425,27 +552,32 @@ async fn destination_attempt<M, D>(
     entry: &OutboxEntry,
     facts: &Facts,
 ) -> Result<String, Failed> {
-    let permanent = |message: String| Failed {
+    // A person's choice: given up without telling the desktop.
+    let chosen = |message: String| Failed {
         message,
         temporary: false,
         unreachable: false,
         retry_after: None,
+        chosen: true,
     };
-    let temporary = |message: String| Failed {
+    // Nothing can be posted to this destination now: its messages wait (up to the give-up
+    // bound) for the URL or the keyring to come back.
+    let stuck = |message: String| Failed {
         message,
         temporary: true,
-        unreachable: false,
+        unreachable: true,
         retry_after: None,
+        chosen: false,
     };
     let Some(id) = entry.destination_id else {
-        return Err(permanent("the message has no destination".to_owned()));
+        return Err(chosen("the message has no destination".to_owned()));
     };
     let destination = parts
         .store
         .get_destination(id)
-        .map_err(|_| permanent("the destination was deleted before it could be sent".to_owned()))?;
+        .map_err(|_| chosen("the destination was deleted before it could be sent".to_owned()))?;
     if !destination.enabled {
-        return Err(permanent(format!(
+        return Err(chosen(format!(
             "'{}' was turned off before it could be sent",
             destination.name
         )));
@@ -453,17 +585,17 @@ async fn destination_attempt<M, D>(
     let url = match parts.secrets.destination_url(id) {
         Ok(Some(url)) => url,
         Ok(None) => {
-            return Err(permanent(format!(
-                "no URL is kept for '{}' (the keyring lost it, or Deckhand ran without a keyring and was restarted); enter it again under Notifications",
+            return Err(stuck(format!(
+                "no URL is kept for '{}' (the keyring lost it, or Deckhand ran without a keyring and was restarted); enter it again under Notifications (Edit)",
                 destination.name
             )));
         }
-        Err(e) => return Err(temporary(e.to_string())),
+        Err(e) => return Err(stuck(e.to_string())),
     };
     let proxy = parts
         .store
         .settings()
-        .map_err(|e| temporary(format!("the proxy setting cannot be read: {e}")))?
+        .map_err(|e| stuck(format!("the proxy setting cannot be read: {e}")))?
         .https_proxy;
     let envelope = Envelope {
         event_id: Envelope::event_id_for(&entry.dedupe_key),

@@ -36,10 +36,31 @@ impl PostError {
     }
 }
 
-/// An HTTP client, made again only when the proxy setting changes.
+/// The HTTP clients, made again only when the proxy setting changes: one through the proxy,
+/// one without any (for a receiver on this PC: a loopback URL through a proxy would put the
+/// URL, token and all, on the network in clear text).
 #[derive(Default)]
 pub struct Poster {
-    client: Option<(String, reqwest::Client)>,
+    proxied: Option<(String, reqwest::Client)>,
+    direct: Option<reqwest::Client>,
+}
+
+fn builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .connect_timeout(CONNECT_TIMEOUT)
+        // A redirected POST turns into a GET on most services: never follow one.
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("Deckhand/", env!("CARGO_PKG_VERSION")))
+}
+
+fn no_client(e: &reqwest::Error) -> PostError {
+    PostError {
+        message: format!("no HTTP client could be made: {}", chain(e)),
+        temporary: true,
+        unreachable: true,
+        retry_after: None,
+    }
 }
 
 impl Poster {
@@ -47,36 +68,30 @@ impl Poster {
         Poster::default()
     }
 
-    /// The client for `proxy` (empty: the system's proxy settings and the environment's).
-    fn client(&mut self, proxy: &str) -> Result<&reqwest::Client, PostError> {
-        if self.client.as_ref().is_none_or(|(p, _)| p != proxy) {
-            let mut builder = reqwest::Client::builder()
-                .timeout(TIMEOUT)
-                .connect_timeout(CONNECT_TIMEOUT)
-                // A redirected POST turns into a GET on most services: never follow one.
-                .redirect(reqwest::redirect::Policy::none())
-                .user_agent(concat!("Deckhand/", env!("CARGO_PKG_VERSION")));
+    /// The client for `url`: without a proxy for this PC, else through `proxy` (empty: the
+    /// system's proxy settings and the environment's).
+    fn client(&mut self, proxy: &str, url: &str) -> Result<&reqwest::Client, PostError> {
+        if is_loopback(url) {
+            if self.direct.is_none() {
+                self.direct = Some(builder().no_proxy().build().map_err(|e| no_client(&e))?);
+            }
+            return Ok(self.direct.as_ref().expect("made above"));
+        }
+        if self.proxied.as_ref().is_none_or(|(p, _)| p != proxy) {
+            let mut builder = builder();
             if !proxy.is_empty() {
-                let proxy = reqwest::Proxy::all(proxy)
-                    .map_err(|e| {
-                        PostError::permanent(format!(
-                            "the proxy setting '{proxy}' cannot be used: {}",
-                            chain(&e)
-                        ))
-                    })?
-                    // A receiver on this PC is reached directly.
-                    .no_proxy(reqwest::NoProxy::from_string("localhost,127.0.0.1,::1"));
+                let proxy = reqwest::Proxy::all(proxy).map_err(|e| {
+                    PostError::permanent(format!(
+                        "the proxy setting '{proxy}' cannot be used: {}",
+                        chain(&e)
+                    ))
+                })?;
                 builder = builder.proxy(proxy);
             }
-            let client = builder.build().map_err(|e| PostError {
-                message: format!("no HTTP client could be made: {}", chain(&e)),
-                temporary: true,
-                unreachable: true,
-                retry_after: None,
-            })?;
-            self.client = Some((proxy.to_owned(), client));
+            let client = builder.build().map_err(|e| no_client(&e))?;
+            self.proxied = Some((proxy.to_owned(), client));
         }
-        Ok(&self.client.as_ref().expect("made above").1)
+        Ok(&self.proxied.as_ref().expect("made above").1)
     }
 
     /// Posts `body` as JSON to `url`, with an `Idempotency-Key` header when given. Returns
@@ -89,8 +104,9 @@ impl Poster {
         idempotency_key: Option<&str>,
     ) -> Result<String, PostError> {
         let host = host_of(url);
-        let scrub = |text: String| scrub(&text, url, &host);
-        let client = self.client(proxy)?;
+        let secret = secret_parts(url);
+        let scrub = |text: String| scrub(&text, url, &secret, &host);
+        let client = self.client(proxy, url)?;
         let mut request = client
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -123,14 +139,15 @@ impl Poster {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| retry_after(v, Utc::now()));
-        let answer = response.text().await.unwrap_or_default();
+        let answer = read_some(response).await;
+        // Scrubbed whole, then cut: a cut through an echoed token would leave part of it.
+        let answer = scrub(answer);
         let answer: String = answer.trim().chars().take(ANSWER_CHARS).collect();
         let said = if answer.is_empty() {
             format!("HTTP {status}")
         } else {
             format!("HTTP {status}: {answer}")
         };
-        let said = scrub(said);
         debug!("posted to {host}: {said}");
         if status.is_success() {
             return Ok(said);
@@ -172,17 +189,82 @@ pub fn host_of(url: &str) -> String {
         .unwrap_or_else(|| "the destination".to_owned())
 }
 
-/// `text` with the URL, and its path and query (where the token is), replaced by the host.
-fn scrub(text: &str, url: &str, host: &str) -> String {
-    let mut text = text.replace(url, host);
+/// The most of a service's answer read (a receiver may send a lot).
+const ANSWER_BYTES: usize = 8 * 1024;
+
+/// The start of an answer's body, as text.
+async fn read_some(mut response: reqwest::Response) -> String {
+    let mut bytes = Vec::new();
+    while bytes.len() < ANSWER_BYTES {
+        match response.chunk().await {
+            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    bytes.truncate(ANSWER_BYTES);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Whether `url` is a receiver on this PC (`localhost`, 127.0.0.0/8, ::1).
+fn is_loopback(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| match u.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    })
+}
+
+/// Every form in which `url`'s secret part may come back in an answer or error: the URL, its
+/// path and query, and each path segment and query value of 8 characters or more — as sent,
+/// percent-decoded, and with `/` escaped as JSON may write it. Longest first.
+fn secret_parts(url: &str) -> Vec<String> {
+    let mut parts = vec![url.to_owned()];
+    // (The URL itself is replaced by its host first, in `scrub`.)
     if let Ok(parsed) = url::Url::parse(url) {
         let path = parsed.path();
         if path.len() > 1 {
-            text = text.replace(path, "/…");
+            parts.push(path.to_owned());
         }
         if let Some(query) = parsed.query().filter(|q| !q.is_empty()) {
-            text = text.replace(query, "…");
+            parts.push(query.to_owned());
         }
+        if let Some(segments) = parsed.path_segments() {
+            parts.extend(segments.map(str::to_owned));
+        }
+        for (name, value) in parsed.query_pairs() {
+            parts.push(name.into_owned());
+            parts.push(value.into_owned());
+        }
+        if let Some(query) = parsed.query() {
+            parts.extend(
+                query
+                    .split('&')
+                    .flat_map(|pair| pair.split('='))
+                    .map(str::to_owned),
+            );
+        }
+    }
+    let mut forms: Vec<String> = Vec::new();
+    for part in parts.into_iter().filter(|p| p.chars().count() >= 8) {
+        let decoded = url::form_urlencoded::parse(format!("x={part}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        let escaped = part.replace('/', "\\/");
+        forms.extend([part, decoded, escaped]);
+    }
+    forms.retain(|f| f.chars().count() >= 8);
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms.dedup();
+    forms
+}
+
+/// `text` with the URL replaced by its host, and every other secret form of it by "…".
+fn scrub(text: &str, url: &str, secret: &[String], host: &str) -> String {
+    let mut text = text.replace(url, host);
+    for form in secret {
+        text = text.replace(form.as_str(), "…");
     }
     text
 }

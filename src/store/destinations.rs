@@ -73,6 +73,17 @@ fn checked_host(host: &str) -> Result<String> {
     }
 }
 
+/// One destination, read on `conn` (or inside a transaction).
+fn destination_in(conn: &Connection, id: Uuid) -> Result<Destination> {
+    conn.query_row(
+        &format!("SELECT {DESTINATION_COLUMNS} FROM notification_destinations WHERE id = ?1"),
+        [id],
+        destination_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::not_found("destination", id))
+}
+
 impl Store {
     /// Adds destination `id` (its URL is kept by the caller, in the keyring); `host` is the
     /// URL's host. One destination per name (compared without case).
@@ -124,23 +135,15 @@ impl Store {
                 AuditTarget::Destination,
                 Some(&id.to_string()),
                 &format!("added {} '{}' at {host}", draft.kind.label(), draft.name),
-            )
-        })?;
-        self.get_destination(id)
+            )?;
+            // Read inside the write: once it commits, the caller has the row it wrote.
+            destination_in(tx, id)
+        })
     }
 
     /// One destination.
     pub fn get_destination(&self, id: Uuid) -> Result<Destination> {
-        self.conn
-            .query_row(
-                &format!(
-                    "SELECT {DESTINATION_COLUMNS} FROM notification_destinations WHERE id = ?1"
-                ),
-                [id],
-                destination_from_row,
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::not_found("destination", id))
+        destination_in(&self.conn, id)
     }
 
     /// Every destination, by name.
@@ -208,9 +211,9 @@ impl Store {
                     draft.name,
                     if draft.enabled { "" } else { ", turned off" }
                 ),
-            )
-        })?;
-        self.get_destination(id)
+            )?;
+            destination_in(tx, id)
+        })
     }
 
     /// Removes a destination. The notification log keeps what was sent to it; messages still

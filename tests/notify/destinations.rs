@@ -126,12 +126,17 @@ impl Lab {
     }
 
     fn deliverer(&self, runtime: &tokio::runtime::Runtime) -> Outbox {
+        self.deliverer_with(runtime, self.secrets.clone())
+    }
+
+    /// The delivery task with other secrets (say, a restart that lost a session-only URL).
+    fn deliverer_with(&self, runtime: &tokio::runtime::Runtime, secrets: Arc<Secrets>) -> Outbox {
         let _guard = runtime.enter();
         notify::start(Delivering {
             store: self.connect(),
             mailer: Arc::new(Smtp),
             desktop: Some(self.shown.clone()),
-            secrets: self.secrets.clone(),
+            secrets,
             clock: clock(),
             policy: quick(),
         })
@@ -877,4 +882,152 @@ fn bad_input_in_every_field_changes_nothing() {
     );
     let audit_now = lab.store.audit_log(None, 1000, 0).unwrap().len();
     assert_eq!(audit_now, audit, "nothing audited: nothing changed");
+}
+
+#[test]
+fn an_answer_that_echoes_the_url_never_shows_its_token() {
+    let receiver = Receiver::start();
+    let token = format!("tok{}", uuid::Uuid::new_v4().simple());
+    let path = format!("/api/webhooks/1234567/{token}?sig={token}2&sp=%2Ftriggers%2Fmanual");
+    // A 404 page that quotes the path with the token starting 195 characters in (so a cut at
+    // 200 falls inside it), then again with JSON's escaped slashes, then the token alone.
+    let echo = format!(
+        "{}Cannot POST {path} | {{\"path\":\"{}\"}} | unknown token {token} | sp=/triggers/manual",
+        "x".repeat(161),
+        path.replace('/', "\\/")
+    );
+    receiver.then([Reply::status(404, &echo), Reply::status(500, &echo)]);
+    let mut lab = Lab::new();
+    let id = lab.destination(
+        "LIMS",
+        DestinationKind::Webhook,
+        &receiver.url(&path),
+        true,
+        EventKind::defaults(),
+    );
+    let runtime = runtime();
+    for _ in 0..2 {
+        let result = runtime
+            .block_on(destinations::send_test(&mut lab.store, &lab.secrets, id))
+            .unwrap();
+        let error = result.error.unwrap();
+        for part in [&token[..], &token[..12], &token[..5], "1234567"] {
+            assert!(!error.contains(part), "{part:?} is in {error:?}");
+        }
+    }
+    let log = lab.connect().notification_log(10, 0).unwrap();
+    assert!(log.iter().all(|e| {
+        !e.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains(&token[..12])
+    }));
+}
+
+#[test]
+fn a_receiver_on_this_pc_is_never_reached_through_the_proxy() {
+    let proxy = Receiver::start();
+    // Not 127.0.0.1 or localhost: any address of this PC is reached directly.
+    let receiver = Receiver::start_at("127.0.0.2", 0);
+    let mut lab = Lab::new();
+    lab.store
+        .set_setting(
+            SettingKey::HttpsProxy,
+            &format!("http://127.0.0.1:{}", proxy.port),
+            ACTOR,
+        )
+        .unwrap();
+    let id = lab.destination(
+        "Local",
+        DestinationKind::Webhook,
+        &format!("http://127.0.0.2:{}/hook/SECRET", receiver.port),
+        true,
+        EventKind::defaults(),
+    );
+    let result = runtime()
+        .block_on(destinations::send_test(&mut lab.store, &lab.secrets, id))
+        .unwrap();
+    assert!(result.error.is_none(), "{result:?}");
+    assert_eq!(receiver.got().len(), 1);
+    assert!(proxy.got().is_empty(), "{:?}", proxy.got());
+}
+
+#[test]
+fn a_lost_url_keeps_the_messages_waiting_and_a_destination_turned_off_drops_them_quietly() {
+    let receiver = Receiver::start();
+    let mut lab = Lab::new();
+    let url = receiver.url("/hook/after-restart");
+    let id = lab.destination(
+        "LIMS",
+        DestinationKind::Webhook,
+        &url,
+        true,
+        EventKind::defaults(),
+    );
+    let prep = lab.schedule("Plate prep");
+    // Deckhand restarted without a keyring: the session-only URL is gone.
+    let forgetful = Arc::new(Secrets::session_only("restarted"));
+    let runtime = runtime();
+    let outbox = lab.deliverer_with(&runtime, forgetful.clone());
+    lab.failed(&prep, 1);
+    wait_for_explained(
+        "the message to wait for its URL",
+        Duration::from_secs(20),
+        || {
+            lab.pending().iter().any(|e| {
+                e.last_error
+                    .as_deref()
+                    .unwrap_or_default()
+                    .contains("no URL is kept")
+            })
+        },
+        || format!("{:?}", lab.pending()),
+    );
+    assert!(lab.log("failed").is_empty(), "not given up");
+    // The URL entered again (Edit): the message goes.
+    forgetful.set_destination_url(id, &url).unwrap();
+    wait_for("the message delivered", Duration::from_secs(20), || {
+        lab.pending().is_empty() && receiver.got().len() == 1
+    });
+    // Turned off: a new message is dropped, without a desktop notification.
+    let mut off = lab.store.get_destination(id).unwrap();
+    off.enabled = false;
+    destinations::edit(
+        &mut lab.store,
+        &lab.secrets,
+        id,
+        &DestinationDraft {
+            name: off.name.clone(),
+            kind: off.kind,
+            url: None,
+            enabled: false,
+            events: off.events.clone(),
+        },
+        ACTOR,
+    )
+    .unwrap();
+    let second = lab.schedule("Second prep");
+    lab.failed(&second, 2);
+    wait_for(
+        "the second message settled",
+        Duration::from_secs(20),
+        || lab.pending().is_empty(),
+    );
+    runtime.block_on(outbox.shutdown());
+    assert_eq!(receiver.got().len(), 1, "nothing posted while off");
+    let failed = lab.log("failed");
+    assert_eq!(
+        failed.len(),
+        0,
+        "a message never queued for a destination that is off: {failed:?}"
+    );
+    assert!(
+        lab.shown
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|(s, _)| !s.contains("could not post")),
+        "the desktop is not told of a person's choice"
+    );
 }

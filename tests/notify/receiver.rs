@@ -67,9 +67,13 @@ impl Receiver {
     }
 
     pub fn start_on(port: u16) -> Receiver {
-        let server = Arc::new(
-            tiny_http::Server::http(("127.0.0.1", port)).expect("a loopback port to listen on"),
-        );
+        Receiver::start_at("127.0.0.1", port)
+    }
+
+    /// On another loopback address (say 127.0.0.2).
+    pub fn start_at(ip: &str, port: u16) -> Receiver {
+        let server =
+            Arc::new(tiny_http::Server::http((ip, port)).expect("a loopback port to listen on"));
         let port = server.server_addr().to_ip().expect("an IP address").port();
         let got: Arc<Mutex<Vec<Got>>> = Arc::default();
         let script: Arc<Mutex<VecDeque<Reply>>> = Arc::default();
