@@ -28,11 +28,8 @@ impl Cli {
         if !args.iter().any(|a| a.as_ref() == "--actor") {
             command.args(["--actor", "hostile-test"]);
         }
-        command
-            .args(args)
-            .env_remove("DECKHAND_DB")
-            .output()
-            .expect("the CLI runs")
+        command.args(args).env_remove("DECKHAND_DB");
+        crate::support::output_of(&mut command)
     }
 
     fn json(&self, args: &[&str]) -> Value {

@@ -1031,3 +1031,56 @@ fn a_lost_url_keeps_the_messages_waiting_and_a_destination_turned_off_drops_them
         "the desktop is not told of a person's choice"
     );
 }
+
+/// The post went out but the database could not say so (another program held it locked past
+/// the busy timeout): the message is not posted again while its outcome waits to be written,
+/// and the outcome is written once the database frees.
+#[test]
+fn a_post_whose_outcome_cannot_be_written_is_not_posted_again() {
+    let receiver = Receiver::start();
+    let mut lab = Lab::new();
+    lab.destination(
+        "Lab Slack",
+        DestinationKind::Slack,
+        &receiver.url("/slack"),
+        true,
+        EventKind::defaults(),
+    );
+    let prep = lab.schedule("Plate prep");
+    lab.failed(&prep, 1);
+    // Another program takes the write lock and keeps it for a while.
+    let holder = rusqlite::Connection::open(lab.dir.path().join("deckhand.sqlite3")).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let runtime = runtime();
+    let outbox = lab.deliverer(&runtime);
+    wait_for("the post", Duration::from_secs(20), || {
+        !receiver.got_at("/slack").is_empty()
+    });
+    // Long enough for several rounds of the delivery task (each write waits out the 5 s busy
+    // timeout; outcomes are written again every 2 s).
+    let held_until = std::time::Instant::now() + Duration::from_secs(12);
+    while std::time::Instant::now() < held_until {
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(
+            receiver.got_at("/slack").len(),
+            1,
+            "posted again while the outcome could not be written"
+        );
+    }
+    holder.execute_batch("COMMIT").unwrap();
+    wait_for_explained(
+        "the outcome written once the database frees",
+        Duration::from_secs(30),
+        || lab.pending().iter().all(|e| e.channel != Channel::Slack),
+        || format!("{:?}", lab.pending()),
+    );
+    runtime.block_on(outbox.shutdown());
+    assert_eq!(receiver.got_at("/slack").len(), 1);
+    assert_eq!(
+        lab.log("sent")
+            .iter()
+            .filter(|e| e.channel == Channel::Slack)
+            .count(),
+        1
+    );
+}

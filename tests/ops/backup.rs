@@ -438,19 +438,25 @@ fn a_running_scheduler_makes_the_daily_backup() {
         .spawn()
         .unwrap();
     let folder = dir.path().join("backups");
+    let read_log = || {
+        std::fs::read_dir(dir.path().join("logs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+            .collect::<String>()
+    };
     let mut made = Vec::new();
+    // The backup file can be listed a moment before the line saying so is in the log: both
+    // are waited for before the scheduler is stopped.
     crate::support::wait::wait_until(Duration::from_secs(60), || {
         made = backup::list(&folder).unwrap_or_default();
-        !made.is_empty()
+        !made.is_empty() && read_log().contains("daily backup made")
     });
     let asked = crate::support::cli::stop(&mut child);
     let status = child.wait().unwrap();
     assert_eq!(made.len(), 1, "one backup for today");
     assert!(!asked || status.success(), "stopped cleanly: {status:?}");
-    let log = std::fs::read_dir(dir.path().join("logs"))
-        .unwrap()
-        .flatten()
-        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-        .collect::<String>();
+    let log = read_log();
     assert!(log.contains("daily backup made"), "the log says so: {log}");
 }

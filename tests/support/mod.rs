@@ -141,3 +141,21 @@ pub fn lab_database(path: &std::path::Path) {
 pub fn wine_prefix() -> Option<String> {
     std::env::var("WINEPREFIX").ok().filter(|p| !p.is_empty())
 }
+
+/// Runs `command` to its end. Wine 8 now and then fails a process creation with
+/// ERROR_INTERNAL_ERROR (1359) when many start at once; that is tried again (what is under
+/// test is Deckhand, not Wine's process creation). Elsewhere a failure is a failure.
+pub fn output_of(command: &mut std::process::Command) -> std::process::Output {
+    let mut result = command.output();
+    for _ in 0..5 {
+        match &result {
+            Err(e) if cfg!(windows) && e.raw_os_error() == Some(1359) => {
+                eprintln!("Wine could not start {command:?} ({e}); trying again");
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                result = command.output();
+            }
+            _ => break,
+        }
+    }
+    result.expect("the program runs")
+}
