@@ -558,10 +558,7 @@ pub async fn set_smtp_password(
         // Emails that waited for the password can go now.
         bell.notify_one();
     }
-    Ok(match kept {
-        deckhand::secrets::Kept::Keyring => PasswordKept::Keyring,
-        deckhand::secrets::Kept::SessionOnly => PasswordKept::SessionOnly,
-    })
+    Ok(self::kept(kept))
 }
 
 /// Sends a test message now, to `to` or else every enabled contact.
@@ -571,24 +568,27 @@ pub async fn send_test_email(
     host: Host<'_>,
     to: Option<String>,
 ) -> Result<Vec<TestEmailResult>, IpcError> {
-    let store = state.store()?;
     let secrets = host.secrets.clone();
-    // The store is locked for the length of the SMTP conversation (bounded by lettre's
-    // 30 s timeout) on a blocking thread with its own small runtime.
-    tauri::async_runtime::spawn_blocking(move || {
-        let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| IpcError::new("internal", e.to_string()))?;
-        Ok(runtime.block_on(deckhand::notify::send_test_email(
-            &mut store,
-            &secrets,
-            to.map(|address| (String::new(), address)),
-        ))?)
+    // The store is held for the length of the SMTP conversation (bounded by lettre's 30 s
+    // timeout), on with_store's blocking thread with a small runtime of its own.
+    with_store(&state, move |store| {
+        Ok(
+            current_thread()?.block_on(deckhand::notify::send_test_email(
+                store,
+                &secrets,
+                to.map(|address| (String::new(), address)),
+            ))?,
+        )
     })
     .await
-    .map_err(|e| IpcError::new("internal", e.to_string()))?
+}
+
+/// A small runtime for a call that talks to a server while the store is held.
+fn current_thread() -> Result<tokio::runtime::Runtime, IpcError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| IpcError::new("internal", e.to_string()))
 }
 
 /// A destination as saved, and where its new URL was put (none when the URL was kept).
@@ -679,22 +679,16 @@ pub async fn send_test_post(
     host: Host<'_>,
     id: Uuid,
 ) -> Result<TestPostResult, IpcError> {
-    let store = state.store()?;
     let secrets = host.secrets.clone();
-    // As for the test email: the store is held for the post (at most 20 s) on a blocking
-    // thread with its own small runtime.
-    tauri::async_runtime::spawn_blocking(move || {
-        let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| IpcError::new("internal", e.to_string()))?;
-        Ok(runtime.block_on(deckhand::notify::destinations::send_test(
-            &mut store, &secrets, id,
-        ))?)
+    // As for the test email: the store is held for the post (at most 20 s).
+    with_store(&state, move |store| {
+        Ok(
+            current_thread()?.block_on(deckhand::notify::destinations::send_test(
+                store, &secrets, id,
+            ))?,
+        )
     })
     .await
-    .map_err(|e| IpcError::new("internal", e.to_string()))?
 }
 
 /// The notification log, newest first.

@@ -7,7 +7,7 @@ use std::io::IsTerminal as _;
 use clap::Subcommand;
 use strum::IntoEnumIterator;
 
-use super::input::table;
+use super::input::{by_id_prefix, table};
 use super::records::events;
 use super::{Context, Failure};
 use deckhand::model::{Destination, DestinationDraft, DestinationKind, EventKind};
@@ -69,29 +69,14 @@ fn kind(name: &str) -> Result<DestinationKind, Failure> {
 }
 
 fn by_prefix(ctx: &Context, id: &str) -> Result<Destination, Failure> {
-    let id = id.trim().to_ascii_lowercase();
-    if id.len() < 4 || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        return Err(Failure::Input(format!(
-            "'{}' is not a destination id; give the id (or its first 4 or more characters) as `deckhand destinations list` shows it",
-            shown(&id)
-        )));
-    }
-    let matches: Vec<_> = ctx
-        .store
-        .list_destinations()?
-        .into_iter()
-        .filter(|d| d.id.to_string().starts_with(&id))
-        .collect();
-    match matches.len() {
-        1 => Ok(matches.into_iter().next().expect("one")),
-        0 => Err(Failure::Store(deckhand::StoreError::NotFound {
-            what: "destination",
-            id,
-        })),
-        n => Err(Failure::Input(format!(
-            "{n} destinations have ids starting with '{id}'; give more characters"
-        ))),
-    }
+    let destinations = ctx.store.list_destinations()?;
+    by_id_prefix(
+        destinations,
+        |d| d.id,
+        "destination",
+        "deckhand destinations list",
+        id,
+    )
 }
 
 /// The keyring, which must work: a URL kept only for this command would be gone when it ends,

@@ -59,3 +59,33 @@ pub fn next_minute(now: DateTime<Utc>) -> DateTime<Utc> {
     let seconds = now.timestamp();
     DateTime::from_timestamp(seconds - seconds.rem_euclid(60) + 60, 0).unwrap_or(now)
 }
+
+/// The one item whose id starts with `id` (at least 4 characters of it, as the list commands
+/// show ids): `what` names the kind of thing, `list` the command that lists them.
+pub fn by_id_prefix<T>(
+    items: Vec<T>,
+    id_of: impl Fn(&T) -> uuid::Uuid,
+    what: &'static str,
+    list: &str,
+    id: &str,
+) -> Result<T, super::Failure> {
+    use super::Failure;
+    let id = id.trim().to_ascii_lowercase();
+    if id.len() < 4 || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return Err(Failure::Input(format!(
+            "'{}' is not a {what} id; give the id (or its first 4 or more characters) as `{list}` shows it",
+            shown(&id)
+        )));
+    }
+    let mut matches: Vec<T> = items
+        .into_iter()
+        .filter(|item| id_of(item).to_string().starts_with(&id))
+        .collect();
+    match matches.len() {
+        1 => Ok(matches.remove(0)),
+        0 => Err(Failure::Store(deckhand::StoreError::NotFound { what, id })),
+        n => Err(Failure::Input(format!(
+            "{n} {what}s have ids starting with '{id}'; give more characters"
+        ))),
+    }
+}

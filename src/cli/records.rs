@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use strum::IntoEnumIterator;
 
-use super::input::{instant, local, local_opt, table};
+use super::input::{by_id_prefix, instant, local, local_opt, table};
 use super::{Context, Failure};
 use std::io::IsTerminal as _;
 
@@ -202,29 +202,8 @@ pub(super) fn events(names: &[String]) -> Result<Vec<EventKind>, Failure> {
 }
 
 fn contact_by_prefix(ctx: &Context, id: &str) -> Result<deckhand::model::Contact, Failure> {
-    let id = id.trim().to_ascii_lowercase();
-    if id.len() < 4 || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        return Err(Failure::Input(format!(
-            "'{}' is not a contact id; give the id (or its first 4 or more characters) as `deckhand contacts list` shows it",
-            shown(&id)
-        )));
-    }
-    let matches: Vec<_> = ctx
-        .store
-        .list_contacts()?
-        .into_iter()
-        .filter(|c| c.id.to_string().starts_with(&id))
-        .collect();
-    match matches.len() {
-        1 => Ok(matches.into_iter().next().expect("one")),
-        0 => Err(Failure::Store(deckhand::StoreError::NotFound {
-            what: "contact",
-            id,
-        })),
-        n => Err(Failure::Input(format!(
-            "{n} contacts have ids starting with '{id}'; give more characters"
-        ))),
-    }
+    let contacts = ctx.store.list_contacts()?;
+    by_id_prefix(contacts, |c| c.id, "contact", "deckhand contacts list", id)
 }
 
 pub fn contacts(ctx: &mut Context, command: ContactCommand) -> Result<(), Failure> {

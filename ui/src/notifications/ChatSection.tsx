@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Badge, Button, Group, Modal, Paper, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { ActionIcon, Alert, Button, Group, Modal, Paper, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { IconPencil, IconPlus, IconSend, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -11,7 +11,7 @@ import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { Loading } from '../components/Loading';
 import { DestinationModal } from './DestinationModal';
 import { KIND_LABELS } from './destinations';
-import { EVENT_LABELS, sortEvents } from './events';
+import { EventBadges } from './EventChoices';
 import { notificationKeys, useDestinations } from './queries';
 
 /** A test post's outcome in words. */
@@ -162,7 +162,6 @@ function DestinationTable({ destinations, onEdit, onDelete }: DestinationTablePr
           </Table.Thead>
           <Table.Tbody>
             {destinations.map((destination) => {
-              const events = sortEvents(destination.events);
               return (
                 <Table.Tr key={destination.id}>
                   <Table.Td>
@@ -184,13 +183,7 @@ function DestinationTable({ destinations, onEdit, onDelete }: DestinationTablePr
                     />
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={6}>
-                      {events.map((kind) => (
-                        <Badge key={kind} variant="light" color="gray" tt="none" fw={500} radius="sm">
-                          {EVENT_LABELS[kind]}
-                        </Badge>
-                      ))}
-                    </Group>
+                    <EventBadges events={destination.events} />
                   </Table.Td>
                   <Table.Td>
                     <Group gap={4} wrap="nowrap" justify="flex-end">

@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Group, Modal, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 
@@ -7,7 +7,8 @@ import type { ContactDraft } from '../bindings/ContactDraft';
 import type { EventKind } from '../bindings/EventKind';
 import { commands, toCommandError } from '../ipc';
 import { CommandErrorAlert, fieldErrors } from '../components/CommandErrorAlert';
-import { EVENT_LABELS, isEventKind, NEEDS_A_PERSON, SELECTABLE_EVENTS, sortEvents } from './events';
+import { EventChoices } from './EventChoices';
+import { NEEDS_A_PERSON, sortEvents } from './events';
 import { notificationKeys } from './queries';
 
 /** The fields this form shows errors under; an error about anything else is shown above the buttons. */
@@ -117,44 +118,18 @@ function ContactForm({ contact, onDone }: { contact: Contact | null; onDone: () 
             setEnabled(event.currentTarget.checked);
           }}
         />
-        <Checkbox.Group
+        <EventChoices
           label="Email this person when"
           description={
             events.length === 0 ? 'Nothing is ticked: this person gets no email except test messages.' : undefined
           }
           value={events}
-          onChange={(values) => {
-            setEvents(values.filter(isEventKind));
+          onChange={(next) => {
+            setEvents(next);
             clearError('events');
           }}
           error={errors.events}
-        >
-          <SimpleGrid cols={2} spacing="xs" mt="xs">
-            {SELECTABLE_EVENTS.map((kind) => (
-              <Checkbox key={kind} value={kind} label={EVENT_LABELS[kind]} />
-            ))}
-          </SimpleGrid>
-        </Checkbox.Group>
-        <Group gap="xs">
-          <Button
-            size="xs"
-            variant="default"
-            onClick={() => {
-              setEvents([...NEEDS_A_PERSON]);
-            }}
-          >
-            Everything that needs a person
-          </Button>
-          <Button
-            size="xs"
-            variant="default"
-            onClick={() => {
-              setEvents([...SELECTABLE_EVENTS]);
-            }}
-          >
-            Every event
-          </Button>
-        </Group>
+        />
         {elsewhere && (
           <CommandErrorAlert
             title={contact ? 'The contact was not saved' : 'The contact was not added'}

@@ -1,12 +1,10 @@
 import {
   Alert,
   Button,
-  Checkbox,
   Group,
   Modal,
   PasswordInput,
   SegmentedControl,
-  SimpleGrid,
   Stack,
   Switch,
   Text,
@@ -23,7 +21,8 @@ import type { SavedDestination } from '../bindings/SavedDestination';
 import { commands, toCommandError } from '../ipc';
 import { CommandErrorAlert, fieldErrors } from '../components/CommandErrorAlert';
 import { isDestinationKind, KIND_LABELS, KINDS, URL_HINTS } from './destinations';
-import { EVENT_LABELS, isEventKind, NEEDS_A_PERSON, SELECTABLE_EVENTS, sortEvents } from './events';
+import { EventChoices } from './EventChoices';
+import { NEEDS_A_PERSON, sortEvents } from './events';
 import { notificationKeys } from './queries';
 
 /** The fields this form shows errors under; an error about anything else is shown above the buttons. */
@@ -168,41 +167,15 @@ function DestinationForm({
             setEnabled(event.currentTarget.checked);
           }}
         />
-        <Checkbox.Group
+        <EventChoices
           label="Post when"
           value={events}
-          onChange={(values) => {
-            setEvents(values.filter(isEventKind));
+          onChange={(next) => {
+            setEvents(next);
             clearError('events');
           }}
           error={errors.events}
-        >
-          <SimpleGrid cols={2} spacing="xs" mt="xs">
-            {SELECTABLE_EVENTS.map((event) => (
-              <Checkbox key={event} value={event} label={EVENT_LABELS[event]} />
-            ))}
-          </SimpleGrid>
-        </Checkbox.Group>
-        <Group gap="xs">
-          <Button
-            size="xs"
-            variant="default"
-            onClick={() => {
-              setEvents([...NEEDS_A_PERSON]);
-            }}
-          >
-            Everything that needs a person
-          </Button>
-          <Button
-            size="xs"
-            variant="default"
-            onClick={() => {
-              setEvents([...SELECTABLE_EVENTS]);
-            }}
-          >
-            Every event
-          </Button>
-        </Group>
+        />
         {elsewhere && (
           <CommandErrorAlert
             title={destination ? 'The destination was not saved' : 'The destination was not added'}

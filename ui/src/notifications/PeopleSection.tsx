@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Group, Modal, Paper, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { ActionIcon, Button, Group, Modal, Paper, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,7 +7,8 @@ import type { Contact } from '../bindings/Contact';
 import { commands } from '../ipc';
 import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { ContactModal } from './ContactModal';
-import { EVENT_LABELS, sortEvents } from './events';
+import { EventBadges } from './EventChoices';
+import { sortEvents } from './events';
 import { notificationKeys, useContacts } from './queries';
 import { Loading } from '../components/Loading';
 
@@ -146,13 +147,7 @@ function ContactTable({ contacts, onEdit, onDelete }: ContactTableProps) {
                         Nothing (test messages only)
                       </Text>
                     ) : (
-                      <Group gap={6}>
-                        {events.map((kind) => (
-                          <Badge key={kind} variant="light" color="gray" tt="none" fw={500} radius="sm">
-                            {EVENT_LABELS[kind]}
-                          </Badge>
-                        ))}
-                      </Group>
+                      <EventBadges events={events} />
                     )}
                   </Table.Td>
                   <Table.Td>
