@@ -13,7 +13,11 @@ DECKHAND_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export DECKHAND_STARTED="${DECKHAND_STARTED:-$(date +%s)}"
 step() {
   local elapsed=$(($(date +%s) - DECKHAND_STARTED))
-  printf '\n==> [%d:%02d] %s\n' $((elapsed / 60)) $((elapsed % 60)) "$*"
+  # The disk left beside each step: a build that runs out of disk fails with a linker's
+  # "No space left on device", and this line says how close the step before came.
+  local free
+  free="$(df -Pk "${DECKHAND_ROOT:-.}" 2>/dev/null | awk 'NR == 2 { printf "%.1f GB", $4 / 1048576 }')"
+  printf '\n==> [%d:%02d] %s (disk free: %s)\n' $((elapsed / 60)) $((elapsed % 60)) "$*" "${free:-unknown}"
 }
 fail() { printf '\n%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
 
