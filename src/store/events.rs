@@ -20,18 +20,14 @@ use crate::model::{Channel, EventKind, OutboxDraft, Run, RunStatus, Schedule};
 use crate::notify::Facts;
 
 fn alert_open(tx: &Transaction<'_>, schedule: &Schedule) -> Result<bool> {
-    Ok(tx.query_row(
-        "SELECT alert_open FROM schedules WHERE id = ?1",
-        [schedule.id],
-        |row| row.get(0),
-    )?)
+    Ok(tx
+        .prepare_cached("SELECT alert_open FROM schedules WHERE id = ?1")?
+        .query_row([schedule.id], |row| row.get(0))?)
 }
 
 fn set_alert(tx: &Transaction<'_>, schedule: &Schedule, open: bool) -> Result<()> {
-    tx.execute(
-        "UPDATE schedules SET alert_open = ?2 WHERE id = ?1",
-        params![schedule.id, open],
-    )?;
+    tx.prepare_cached("UPDATE schedules SET alert_open = ?2 WHERE id = ?1")?
+        .execute(params![schedule.id, open])?;
     Ok(())
 }
 

@@ -27,15 +27,12 @@ fn run_columns(alias: &str) -> String {
 /// Stores `text` once in the text pool and returns its id.
 fn pooled(tx: &Transaction<'_>, text: Option<&str>) -> Result<Option<i64>> {
     let Some(text) = text else { return Ok(None) };
-    tx.execute(
-        "INSERT INTO text_pool (text) VALUES (?1) ON CONFLICT (text) DO NOTHING",
-        [text],
-    )?;
-    Ok(Some(tx.query_row(
-        "SELECT id FROM text_pool WHERE text = ?1",
-        [text],
-        |row| row.get(0),
-    )?))
+    tx.prepare_cached("INSERT INTO text_pool (text) VALUES (?1) ON CONFLICT (text) DO NOTHING")?
+        .execute([text])?;
+    Ok(Some(
+        tx.prepare_cached("SELECT id FROM text_pool WHERE text = ?1")?
+            .query_row([text], |row| row.get(0))?,
+    ))
 }
 
 /// Splits a path after its last separator (either kind: the PC is Windows, tests are not),
@@ -103,12 +100,12 @@ fn history_from_row(row: &Row<'_>) -> rusqlite::Result<HistoryEntry> {
     })
 }
 
-fn get_in(tx: &Transaction<'_>, id: Uuid) -> Result<Run> {
-    tx.query_row(
-        &format!("SELECT {} FROM runs r WHERE r.id = ?1", run_columns("r")),
-        [id],
-        run_from_row,
-    )
+fn get_in(conn: &rusqlite::Connection, id: Uuid) -> Result<Run> {
+    conn.prepare_cached(&format!(
+        "SELECT {} FROM runs r WHERE r.id = ?1",
+        run_columns("r")
+    ))?
+    .query_row([id], run_from_row)
     .optional()?
     .ok_or_else(|| StoreError::not_found("run", id))
 }
@@ -203,7 +200,7 @@ fn transition_in(
         Some((folder, name)) => (pooled(tx, folder)?, Some(name)),
         None => (None, None),
     };
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE runs SET status = ?2,
                 attempt = COALESCE(?3, attempt),
                 started_at = COALESCE(?4, started_at),
@@ -218,23 +215,23 @@ fn transition_in(
                 deck_evidence = COALESCE(?13, deck_evidence),
                 wait_until = COALESCE(?14, wait_until)
              WHERE id = ?1",
-        params![
-            id,
-            to,
-            changes.attempt,
-            changes.started_at.map(ms),
-            changes.ended_at.map(ms),
-            command_line,
-            changes.pid,
-            changes.exit_code,
-            trace_folder,
-            trace_name,
-            changes.outcome_detail,
-            changes.error_message,
-            changes.deck_evidence,
-            changes.wait_until.map(ms)
-        ],
-    )?;
+    )?
+    .execute(params![
+        id,
+        to,
+        changes.attempt,
+        changes.started_at.map(ms),
+        changes.ended_at.map(ms),
+        command_line,
+        changes.pid,
+        changes.exit_code,
+        trace_folder,
+        trace_name,
+        changes.outcome_detail,
+        changes.error_message,
+        changes.deck_evidence,
+        changes.wait_until.map(ms)
+    ])?;
     Ok((get_in(tx, id)?, current.status))
 }
 
@@ -328,14 +325,7 @@ impl Store {
 
     /// One live run.
     pub fn get_run(&self, id: Uuid) -> Result<Run> {
-        self.conn
-            .query_row(
-                &format!("SELECT {} FROM runs r WHERE r.id = ?1", run_columns("r")),
-                [id],
-                run_from_row,
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::not_found("run", id))
+        get_in(&self.conn, id)
     }
 
     /// Moves a run to `to`, recording `changes`, if the move is legal from its current status
@@ -355,10 +345,10 @@ impl Store {
     pub fn mark_launching(&mut self, id: Uuid) -> Result<()> {
         let now = self.now();
         self.write(|tx| {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE runs SET launching_at = ?2 WHERE id = ?1 AND status IN ('pending', 'waiting')",
-                params![id, ms(now)],
-            )?;
+            )?
+            .execute(params![id, ms(now)])?;
             Ok(())
         })
     }

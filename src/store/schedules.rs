@@ -128,14 +128,11 @@ fn recurrence_columns(recurrence: &Recurrence) -> RecurrenceColumns {
 }
 
 /// Reads one schedule inside a transaction.
-pub(super) fn get_in(tx: &Transaction<'_>, id: Uuid) -> Result<Schedule> {
-    tx.query_row(
-        &format!("SELECT {COLUMNS} FROM schedules WHERE id = ?1"),
-        [id],
-        from_row,
-    )
-    .optional()?
-    .ok_or_else(|| StoreError::not_found("schedule", id))
+pub(super) fn get_in(conn: &rusqlite::Connection, id: Uuid) -> Result<Schedule> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM schedules WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| StoreError::not_found("schedule", id))
 }
 
 /// Marks a schedule as needing recovery inside the caller's transaction (note and actor
@@ -279,14 +276,7 @@ impl Store {
 
     /// One schedule.
     pub fn get_schedule(&self, id: Uuid) -> Result<Schedule> {
-        self.conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM schedules WHERE id = ?1"),
-                [id],
-                from_row,
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::not_found("schedule", id))
+        get_in(&self.conn, id)
     }
 
     /// Schedules by name (then id), filtered by archived state.
