@@ -1,5 +1,5 @@
-import { ActionIcon, Alert, Button, Group, Modal, Paper, Stack, Switch, Table, Text, Title } from '@mantine/core';
-import { IconPencil, IconPlus, IconSend, IconTrash } from '@tabler/icons-react';
+import { Alert, Button, Group, Paper, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { IconPlus, IconSend } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 
@@ -12,6 +12,7 @@ import { Loading } from '../components/Loading';
 import { DestinationModal } from './DestinationModal';
 import { KIND_LABELS } from './destinations';
 import { EventBadges } from './EventChoices';
+import { DeleteRecordModal, EditDeleteIcons } from './RecordActions';
 import { notificationKeys, useDestinations } from './queries';
 
 /** A test post's outcome in words. */
@@ -91,8 +92,15 @@ export function ChatSection() {
         }}
         onSaved={setSaved}
       />
-      <DeleteDestinationModal
-        destination={deleting}
+      <DeleteRecordModal
+        noun="destination"
+        record={deleting}
+        consequence={(destination) =>
+          `${destination.name} (${KIND_LABELS[destination.kind]}, ${destination.host}) will be removed and its URL forgotten. ` +
+          'Messages already sent stay in the log; messages still waiting for it are not sent.'
+        }
+        deleteRecord={(id) => commands.deleteDestination(id)}
+        queryKey={notificationKeys.destinations}
         onClose={() => {
           setDeleting(null);
         }}
@@ -199,26 +207,15 @@ function DestinationTable({ destinations, onEdit, onDelete }: DestinationTablePr
                       >
                         Send test
                       </Button>
-                      <ActionIcon
-                        variant="subtle"
-                        color="gray"
-                        aria-label={`Edit ${destination.name}`}
-                        onClick={() => {
+                      <EditDeleteIcons
+                        name={destination.name}
+                        onEdit={() => {
                           onEdit(destination);
                         }}
-                      >
-                        <IconPencil size={18} />
-                      </ActionIcon>
-                      <ActionIcon
-                        variant="subtle"
-                        color="red"
-                        aria-label={`Delete ${destination.name}`}
-                        onClick={() => {
+                        onDelete={() => {
                           onDelete(destination);
                         }}
-                      >
-                        <IconTrash size={18} />
-                      </ActionIcon>
+                      />
                     </Group>
                   </Table.Td>
                 </Table.Tr>
@@ -228,48 +225,5 @@ function DestinationTable({ destinations, onEdit, onDelete }: DestinationTablePr
         </Table>
       </Table.ScrollContainer>
     </Stack>
-  );
-}
-
-function DeleteDestinationModal({ destination, onClose }: { destination: Destination | null; onClose: () => void }) {
-  const client = useQueryClient();
-  const remove = useMutation({
-    mutationFn: (id: string) => commands.deleteDestination(id),
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: notificationKeys.destinations });
-      onClose();
-    },
-  });
-  const close = () => {
-    remove.reset();
-    onClose();
-  };
-
-  return (
-    <Modal opened={destination !== null} onClose={close} title="Delete this destination?">
-      {destination !== null && (
-        <Stack gap="md">
-          <Text size="sm">
-            {destination.name} ({KIND_LABELS[destination.kind]}, {destination.host}) will be removed and its URL
-            forgotten. Messages already sent stay in the log; messages still waiting for it are not sent.
-          </Text>
-          {remove.isError && <CommandErrorAlert title="The destination was not deleted" error={remove.error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Keep destination
-            </Button>
-            <Button
-              color="red"
-              loading={remove.isPending}
-              onClick={() => {
-                remove.mutate(destination.id);
-              }}
-            >
-              Delete destination
-            </Button>
-          </Group>
-        </Stack>
-      )}
-    </Modal>
   );
 }

@@ -1,5 +1,5 @@
-import { ActionIcon, Button, Group, Modal, Paper, Stack, Switch, Table, Text, Title } from '@mantine/core';
-import { IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { Button, Group, Paper, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 
@@ -9,6 +9,7 @@ import { CommandErrorAlert } from '../components/CommandErrorAlert';
 import { ContactModal } from './ContactModal';
 import { EventBadges } from './EventChoices';
 import { sortEvents } from './events';
+import { DeleteRecordModal, EditDeleteIcons } from './RecordActions';
 import { notificationKeys, useContacts } from './queries';
 import { Loading } from '../components/Loading';
 
@@ -67,8 +68,15 @@ export function PeopleSection() {
           setEditing(null);
         }}
       />
-      <DeleteContactModal
-        contact={deleting}
+      <DeleteRecordModal
+        noun="contact"
+        record={deleting}
+        consequence={(contact) =>
+          `${contact.name} (${contact.email}) will be removed and gets no more email from Deckhand. ` +
+          'Messages already sent stay in the log.'
+        }
+        deleteRecord={(id) => commands.deleteContact(id)}
+        queryKey={notificationKeys.contacts}
         onClose={() => {
           setDeleting(null);
         }}
@@ -152,26 +160,15 @@ function ContactTable({ contacts, onEdit, onDelete }: ContactTableProps) {
                   </Table.Td>
                   <Table.Td>
                     <Group gap={4} wrap="nowrap">
-                      <ActionIcon
-                        variant="subtle"
-                        color="gray"
-                        aria-label={`Edit ${contact.name}`}
-                        onClick={() => {
+                      <EditDeleteIcons
+                        name={contact.name}
+                        onEdit={() => {
                           onEdit(contact);
                         }}
-                      >
-                        <IconPencil size={18} />
-                      </ActionIcon>
-                      <ActionIcon
-                        variant="subtle"
-                        color="red"
-                        aria-label={`Delete ${contact.name}`}
-                        onClick={() => {
+                        onDelete={() => {
                           onDelete(contact);
                         }}
-                      >
-                        <IconTrash size={18} />
-                      </ActionIcon>
+                      />
                     </Group>
                   </Table.Td>
                 </Table.Tr>
@@ -181,48 +178,5 @@ function ContactTable({ contacts, onEdit, onDelete }: ContactTableProps) {
         </Table>
       </Table.ScrollContainer>
     </Stack>
-  );
-}
-
-function DeleteContactModal({ contact, onClose }: { contact: Contact | null; onClose: () => void }) {
-  const client = useQueryClient();
-  const remove = useMutation({
-    mutationFn: (id: string) => commands.deleteContact(id),
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: notificationKeys.contacts });
-      onClose();
-    },
-  });
-  const close = () => {
-    remove.reset();
-    onClose();
-  };
-
-  return (
-    <Modal opened={contact !== null} onClose={close} title="Delete this contact?">
-      {contact !== null && (
-        <Stack gap="md">
-          <Text size="sm">
-            {contact.name} ({contact.email}) will be removed and gets no more email from Deckhand. Messages already
-            sent stay in the log.
-          </Text>
-          {remove.isError && <CommandErrorAlert title="The contact was not deleted" error={remove.error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Keep contact
-            </Button>
-            <Button
-              color="red"
-              loading={remove.isPending}
-              onClick={() => {
-                remove.mutate(contact.id);
-              }}
-            >
-              Delete contact
-            </Button>
-          </Group>
-        </Stack>
-      )}
-    </Modal>
   );
 }
